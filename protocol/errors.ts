@@ -1,0 +1,23 @@
+// Errors carry a stable machine code next to the human message. On Espruino, built-in error classes are not
+// `instanceof Error` and `extends Error` is broken (espruino.md §2.1-2.2), so callers classify errors by `code`.
+
+export interface CodedError extends Error {
+  code: string;
+}
+
+export function codedError(code: string, message: string): CodedError {
+  const e = new Error(code + ': ' + message) as CodedError;
+  e.code = code;
+  return e;
+}
+
+/** The code of anything thrown, or 'EXCEPTION' for foreign errors. */
+export function errorCode(e: unknown): string {
+  if (e && typeof (e as CodedError).code === 'string') return (e as CodedError).code;
+  return 'EXCEPTION';
+}
+
+export function errorMessage(e: unknown): string {
+  if (e && typeof (e as Error).message === 'string') return (e as Error).message;
+  return String(e);
+}
