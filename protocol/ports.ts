@@ -45,3 +45,8 @@ export interface Socket {
 export interface ConsoleOut {
   write(text: string): void;
 }
+
+/** One-shot deferred call (Espruino setTimeout / Node setTimeout). Protocol state machines that must wait use it. */
+export interface Scheduler {
+  after(ms: number, fn: () => void): void;
+}
