@@ -1,0 +1,37 @@
+// The single place for device-level settings: target board, serial link, Storage file names and upload options.
+// Read by scripts/build.ts, scripts/flash.ts and the host simulator. Plain data: no logic.
+
+/** @type {import('./scripts/espruino-config').EspruinoConfig} */
+const config = {
+  board: {
+    id: 'ESP32',
+    // Offline board description for the espruino CLI (generated from Espruino 2v29 boards/ESP32.py).
+    descriptionFile: 'firmware/ESP32.board.json',
+    interpreter: 'Espruino 2v29',
+  },
+  upload: {
+    // Serial (/dev/ttyUSB0) or tcp://host[:port]; overridden by `npm run flash -- --port ...`.
+    port: '/dev/ttyUSB0',
+    // The espruino CLI defaults to 9600; the ESP32 console runs at 115200.
+    baud: 115200,
+    // The bundle is written into this Storage file and run at every boot.
+    bootFile: '.bootcde',
+    // Reset the interpreter before sending, so no state from an earlier firmware survives.
+    resetBeforeSend: true,
+    // What `npm run flash -- --dry-run` writes: exactly the bytes that would be sent to the device.
+    dryRunOutput: 'dist/upload.js',
+  },
+  storage: {
+    // Storage names are at most 28 bytes on Espruino (longer names are silently truncated).
+    config: 'cems.cfg',
+    sequence: 'cems.seq',
+  },
+  bundle: {
+    entry: 'firmware/main.ts',
+    output: 'dist/firmware.js',
+    conformanceEntry: 'firmware/conformance.ts',
+    conformanceOutput: 'dist/conformance.js',
+  },
+};
+
+export default config;

@@ -1,0 +1,47 @@
+// Boot sequence of the CEMS data-output module on Espruino (ESP32).
+import { CommandConsole } from '../protocol/console/command-console';
+import { LineReader } from '../protocol/console/line-reader';
+import { clock, serialConsole, sha256 } from './platform';
+import { hashCommand, replCommand, statusCommand, versionCommand } from './console-commands';
+
+declare const FIRMWARE_VERSION: string;
+declare const FIRMWARE_HASH: string;
+
+const BOARD = 'ESP32';
+/** GPIO0 is the BOOT button on ESP32 modules: held low at boot, the firmware leaves the REPL alone (safe mode). */
+const SAFE_MODE_PIN = 'D0';
+const CONSOLE_BAUD = 115200;
+const CONSOLE_MAX_LINE = 256;
+
+function banner(): string {
+  return 'CEMS data-output module ' + FIRMWARE_VERSION + ' bundle ' + FIRMWARE_HASH.slice(0, 16) + '\r\n';
+}
+
+function boot(): void {
+  // Espruino switches its unauthenticated Telnet console on at every boot.
+  require('TelnetServer').setOptions({ mode: 'off' });
+  if (digitalRead(SAFE_MODE_PIN) === 0) {
+    print('safe mode: ' + SAFE_MODE_PIN + ' held low, firmware not started');
+    return;
+  }
+  const bootMs = clock.nowMs();
+  // Move the REPL to a loopback device so Serial1 carries only the technician console.
+  E.setConsole('LoopbackA', { force: true });
+  Serial1.setup(CONSOLE_BAUD);
+  const technician = new CommandConsole(serialConsole, [
+    versionCommand(BOARD),
+    statusCommand(bootMs, clock.nowMs),
+    hashCommand(sha256),
+    replCommand(),
+  ]);
+  const reader = new LineReader(
+    CONSOLE_MAX_LINE,
+    (line) => technician.handleLine(line),
+    () => technician.lineTooLong(),
+  );
+  Serial1.on('data', (data: string) => reader.push(data));
+  serialConsole.write(banner());
+  technician.prompt();
+}
+
+boot();

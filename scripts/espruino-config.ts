@@ -1,0 +1,17 @@
+// Type of espruino.config.js, and its loader for Node-side tools.
+import config from '../espruino.config.js';
+
+export interface EspruinoConfig {
+  board: { id: string; descriptionFile: string; interpreter: string };
+  upload: {
+    port: string;
+    baud: number;
+    bootFile: string;
+    resetBeforeSend: boolean;
+    dryRunOutput: string;
+  };
+  storage: { config: string; sequence: string };
+  bundle: { entry: string; output: string; conformanceEntry: string; conformanceOutput: string };
+}
+
+export const espruinoConfig: EspruinoConfig = config;

@@ -1,0 +1,372 @@
+// The Espruino gate: rejects JavaScript that Espruino 2v29 cannot parse or that silently behaves differently there
+// (espruino.md §2-4). It reads the built bundle, because that is what runs on the device: whatever TypeScript and
+// esbuild produced is checked, including helpers the compiler inserted.
+import { parse, type Comment, type Node } from 'acorn';
+
+export interface Violation {
+  rule: string;
+  message: string;
+  /** Character offset in the checked code. */
+  offset: number;
+  line: number;
+  column: number;
+  /** The offending source text, shortened. */
+  construct: string;
+}
+
+type AnyNode = Node & { [key: string]: any };
+
+/** Globals Espruino 2v29 does not have (espruino.md §2.3). */
+const MISSING_GLOBALS = [
+  'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'Symbol', 'Proxy', 'Reflect', 'BigInt',
+  'BigInt64Array', 'BigUint64Array', 'TextEncoder', 'TextDecoder', 'queueMicrotask', 'setImmediate', 'RangeError',
+  'encodeURI', 'escape', 'unescape', 'structuredClone', 'Intl', 'Atomics', 'SharedArrayBuffer',
+];
+
+/** Static members Espruino 2v29 lacks, by owner. */
+const MISSING_STATICS: { [owner: string]: string[] } = {
+  Array: ['from', 'of'],
+  Object: ['freeze', 'seal', 'is', 'isFrozen', 'isSealed', 'preventExtensions', 'isExtensible', 'getOwnPropertySymbols'],
+  Number: ['isInteger', 'isFinite', 'isNaN', 'isSafeInteger', 'parseFloat', 'parseInt', 'MAX_SAFE_INTEGER',
+    'MIN_SAFE_INTEGER', 'EPSILON'],
+  Math: ['trunc', 'log2', 'log10', 'fround', 'imul', 'hypot', 'cbrt', 'clz32', 'expm1', 'log1p', 'sinh', 'cosh',
+    'tanh', 'asinh', 'acosh', 'atanh'],
+  Date: ['UTC'],
+  Promise: ['race', 'allSettled', 'any'],
+  String: ['fromCodePoint', 'raw'],
+  process: ['nextTick', 'uptime', 'hrtime'],
+  ArrayBuffer: ['isView'],
+};
+
+/** Prototype methods Espruino 2v29 lacks; flagged wherever they are called or read by name. */
+const MISSING_METHODS = [
+  'trimStart', 'trimEnd', 'codePointAt', 'localeCompare', 'normalize', 'matchAll', 'at', 'flat', 'flatMap',
+  'findLast', 'findLastIndex', 'reduceRight', 'copyWithin', 'finally', 'toPrecision', 'toExponential',
+  'setUTCFullYear', 'setUTCMonth', 'setUTCDate', 'setUTCHours', 'setUTCMinutes', 'setUTCSeconds',
+  'setUTCMilliseconds', 'setUTCDay',
+];
+
+const ERROR_CLASSES = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError',
+  'AggregateError'];
+
+/** Marks a deliberate Math.pow call: `/*! espruino-allow Math.pow: <reason> *\/` right before the statement. */
+const POW_ALLOW = /^!\s*espruino-allow Math\.pow:\s*\S/;
+const POW_ALLOW_REACH = 300;
+
+const FUNCTION_TYPES = ['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'];
+
+function isNode(v: unknown): v is AnyNode {
+  return !!v && typeof v === 'object' && typeof (v as AnyNode).type === 'string';
+}
+
+function children(node: AnyNode): AnyNode[] {
+  const out: AnyNode[] = [];
+  for (const key of Object.keys(node)) {
+    if (key === 'type' || key === 'start' || key === 'end' || key === 'loc' || key === 'range') continue;
+    const v = node[key];
+    if (Array.isArray(v)) {
+      for (const item of v) if (isNode(item)) out.push(item);
+    } else if (isNode(v)) out.push(v);
+  }
+  return out;
+}
+
+/** Depth-first walk with the ancestor chain, iterative (bundles are deep). */
+function walk(root: AnyNode, visit: (node: AnyNode, ancestors: AnyNode[]) => void): void {
+  const stack: { node: AnyNode; ancestors: AnyNode[] }[] = [{ node: root, ancestors: [] }];
+  while (stack.length) {
+    const { node, ancestors } = stack.pop()!;
+    visit(node, ancestors);
+    const kids = children(node);
+    const next = ancestors.concat([node]);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i], ancestors: next });
+  }
+}
+
+/** True when `node` (child of `parent`) is an identifier being referenced, not a property name or a declaration. */
+function isReference(node: AnyNode, parent: AnyNode | undefined): boolean {
+  if (!parent) return true;
+  switch (parent.type) {
+    case 'MemberExpression':
+      return parent.object === node || parent.computed;
+    case 'Property':
+      return parent.computed || parent.value === node;
+    case 'MethodDefinition':
+    case 'PropertyDefinition':
+      return parent.computed && parent.key === node;
+    case 'VariableDeclarator':
+      return parent.init === node;
+    case 'FunctionDeclaration':
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression':
+      return parent.body === node;
+    case 'ClassDeclaration':
+    case 'ClassExpression':
+      return parent.superClass === node;
+    case 'LabeledStatement':
+    case 'BreakStatement':
+    case 'ContinueStatement':
+      return false;
+    case 'CatchClause':
+      return parent.body === node;
+    default:
+      return true;
+  }
+}
+
+function collectBindings(root: AnyNode): { [name: string]: true } {
+  const names: { [name: string]: true } = {};
+  const addPattern = (p: AnyNode | null | undefined): void => {
+    if (p && p.type === 'Identifier') names[p.name] = true;
+  };
+  walk(root, (node) => {
+    if (node.type === 'VariableDeclarator') addPattern(node.id);
+    else if (FUNCTION_TYPES.includes(node.type)) {
+      addPattern(node.id);
+      for (const p of node.params) addPattern(p);
+    } else if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') addPattern(node.id);
+    else if (node.type === 'CatchClause') addPattern(node.param);
+  });
+  return names;
+}
+
+function staticMemberName(node: AnyNode): { owner: string; name: string } | null {
+  if (node.type !== 'MemberExpression' || node.computed) return null;
+  if (node.object.type !== 'Identifier' || node.property.type !== 'Identifier') return null;
+  return { owner: node.object.name, name: node.property.name };
+}
+
+/** Names referenced while `node` itself executes (not inside functions it merely defines). */
+function immediateReferences(node: AnyNode): string[] {
+  const out: string[] = [];
+  const stack: { node: AnyNode; parent: AnyNode | undefined }[] = [{ node, parent: undefined }];
+  while (stack.length) {
+    const { node: n, parent } = stack.pop()!;
+    if (n !== node && (FUNCTION_TYPES.includes(n.type) || n.type === 'MethodDefinition')) continue;
+    if (n.type === 'Identifier' && isReference(n, parent)) out.push(n.name);
+    for (const c of children(n)) stack.push({ node: c, parent: n });
+  }
+  return out;
+}
+
+/** Every name referenced anywhere inside a function (what calling it may need). */
+function deepReferences(fn: AnyNode): string[] {
+  const out: string[] = [];
+  walk(fn.body, (n, ancestors) => {
+    if (n.type === 'Identifier' && isReference(n, ancestors[ancestors.length - 1])) out.push(n.name);
+  });
+  return out;
+}
+
+function statementLists(root: AnyNode): AnyNode[][] {
+  const lists: AnyNode[][] = [];
+  walk(root, (node) => {
+    if (node.type === 'Program' || node.type === 'BlockStatement' || node.type === 'StaticBlock') lists.push(node.body);
+    else if (node.type === 'SwitchCase') lists.push(node.consequent);
+  });
+  return lists;
+}
+
+export function checkEspruinoCode(code: string): Violation[] {
+  const violations: Violation[] = [];
+  const comments: Comment[] = [];
+  let ast: AnyNode;
+  const lineStarts = [0];
+  for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const position = (offset: number): { line: number; column: number } => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo] };
+  };
+  const report = (rule: string, node: { start: number; end: number }, message: string): void => {
+    const text = code.slice(node.start, Math.min(node.end, node.start + 60)).replace(/\s+/g, ' ');
+    violations.push({ rule, message, offset: node.start, ...position(node.start), construct: text });
+  };
+
+  try {
+    ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', onComment: comments }) as AnyNode;
+  } catch (e) {
+    const err = e as { pos?: number; message: string };
+    const pos = err.pos ?? 0;
+    report('syntax', { start: pos, end: pos + 20 }, 'not parseable as a script: ' + err.message);
+    return violations;
+  }
+
+  const bindings = collectBindings(ast);
+  const powAllowEnds = comments.filter((c) => c.type === 'Block' && POW_ALLOW.test(c.value)).map((c) => c.end);
+
+  walk(ast, (node, ancestors) => {
+    const parent = ancestors[ancestors.length - 1];
+    switch (node.type) {
+      case 'AssignmentPattern':
+        if (parent && FUNCTION_TYPES.includes(parent.type)) report('default-param', node, 'default parameter values are a SyntaxError on Espruino');
+        else report('destructuring', node, 'destructuring defaults are not supported on Espruino');
+        break;
+      case 'RestElement':
+        report('rest-param', node, 'rest parameters/elements are a SyntaxError on Espruino');
+        break;
+      case 'SpreadElement':
+        report('spread', node, 'spread (...) is a SyntaxError on Espruino');
+        break;
+      case 'ObjectPattern':
+      case 'ArrayPattern':
+        report('destructuring', node, 'destructuring fails on Espruino (ReferenceError at run time or SyntaxError)');
+        break;
+      case 'Property':
+      case 'MethodDefinition':
+      case 'PropertyDefinition':
+        if (node.computed) report('computed-key', node, 'computed keys {[k]: v} are a SyntaxError on Espruino');
+        if (node.type === 'PropertyDefinition' && node.value === null) report('class-field-no-init', node, 'class fields without an initializer are a SyntaxError on Espruino');
+        break;
+      case 'BinaryExpression':
+        if (node.operator === '**') report('exponent', node, '** is a SyntaxError on Espruino (and Math.pow is inexact)');
+        break;
+      case 'AssignmentExpression':
+        if (node.operator === '**=') report('exponent', node, '**= is a SyntaxError on Espruino');
+        if (node.operator === '??=' || node.operator === '||=' || node.operator === '&&=') report('logical-assignment', node, node.operator + ' is a SyntaxError on Espruino');
+        break;
+      case 'ChainExpression':
+        report('optional-chain', node, '?. is a SyntaxError on Espruino');
+        break;
+      case 'LabeledStatement':
+        report('label', node, 'labels fail on Espruino (ReferenceError)');
+        break;
+      case 'YieldExpression':
+        report('generator', node, 'generators are not supported on Espruino');
+        break;
+      case 'AwaitExpression':
+        report('async', node, 'await is not supported on Espruino');
+        break;
+      case 'ForOfStatement':
+        if (node.await) report('async', node, 'for await is not supported on Espruino');
+        break;
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        if (node.generator) report('generator', node, 'generators are not supported on Espruino');
+        if (node.async) report('async', node, 'async functions are not supported on Espruino');
+        break;
+      case 'PrivateIdentifier':
+        report('private', node, '#private members are a SyntaxError on Espruino');
+        break;
+      case 'StaticBlock':
+        report('static-block', node, 'class static blocks are not supported on Espruino');
+        break;
+      case 'MetaProperty':
+        report('meta-property', node, node.meta.name + '.' + node.property.name + ' is not supported on Espruino');
+        break;
+      case 'ImportExpression':
+        report('dynamic-import', node, 'import() is not supported on Espruino');
+        break;
+      case 'ClassDeclaration':
+      case 'ClassExpression':
+        if (node.superClass && node.superClass.type === 'Identifier' && ERROR_CLASSES.includes(node.superClass.name)) {
+          report('extends-error', node, 'extends ' + node.superClass.name + ' is broken on Espruino (instances are not errors)');
+        }
+        break;
+      case 'Literal':
+        if (typeof node.bigint === 'string') report('bigint', node, 'BigInt literals are not supported on Espruino');
+        else if (node.regex) {
+          if (/\(\?<[=!]/.test(node.regex.pattern)) report('regex-lookbehind', node, 'regex lookbehind silently fails on Espruino');
+          else if (/\(\?</.test(node.regex.pattern)) report('regex-named-group', node, 'regex named groups never match on Espruino');
+          if (/\\u\{/.test(node.regex.pattern)) report('unicode-escape', node, '\\u{...} is an invalid escape on Espruino');
+        } else if (typeof node.value === 'string' && /\\u\{/.test(node.raw)) {
+          report('unicode-escape', node, '\\u{...} is an invalid escape on Espruino');
+        } else if (typeof node.value === 'number') {
+          const raw: string = node.raw;
+          const isRadixInteger = /^0[xXoObB]/.test(raw);
+          if (!isRadixInteger && (node.value % 1 !== 0 || node.value > 9007199254740992)) {
+            report('non-integer-literal', node, 'Espruino parses decimal literals inexactly: write the constant as a ratio of integers (e.g. 22414/1000)');
+          }
+        }
+        break;
+      case 'TemplateElement':
+        if (/\\u\{/.test(node.value.raw)) report('unicode-escape', node, '\\u{...} is an invalid escape on Espruino');
+        break;
+      case 'Identifier':
+        if (MISSING_GLOBALS.includes(node.name) && !bindings[node.name] && isReference(node, parent)) {
+          report('missing-global', node, node.name + ' does not exist on Espruino');
+        }
+        break;
+      case 'MemberExpression': {
+        const m = staticMemberName(node);
+        if (m && !bindings[m.owner]) {
+          if (m.owner === 'Math' && m.name === 'pow') {
+            const allowed = powAllowEnds.some((end) => end <= node.start && node.start - end <= POW_ALLOW_REACH);
+            if (!allowed) report('math-pow', node, 'Math.pow is inexact on Espruino (Math.pow(2,32) != 4294967296); multiply, or mark the call /*! espruino-allow Math.pow: <reason> */');
+          } else if (MISSING_STATICS[m.owner] && MISSING_STATICS[m.owner].includes(m.name)) {
+            report('missing-builtin', node, m.owner + '.' + m.name + ' does not exist on Espruino');
+          }
+        }
+        if (!node.computed && node.property.type === 'Identifier' && MISSING_METHODS.includes(node.property.name)) {
+          report('missing-method', node, '.' + node.property.name + ' does not exist on Espruino');
+        }
+        break;
+      }
+      case 'ForStatement':
+      case 'ForInStatement':
+      case 'ForOfStatement': {
+        const decl = node.type === 'ForStatement' ? node.init : node.left;
+        if (decl && decl.type === 'VariableDeclaration' && decl.kind !== 'var') {
+          const loopNames = decl.declarations.filter((d: AnyNode) => d.id.type === 'Identifier').map((d: AnyNode) => d.id.name);
+          walk(node.body, (inner) => {
+            if (!FUNCTION_TYPES.includes(inner.type)) return;
+            const refs = deepReferences(inner);
+            const captured = loopNames.filter((n: string) => refs.includes(n));
+            if (captured.length) report('loop-closure', inner, 'closure captures loop variable ' + captured.join(', ') + ': let is not per-iteration on Espruino');
+          });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  });
+
+  checkUseBeforeDefine(ast, report);
+  violations.sort((a, b) => a.offset - b.offset || (a.rule < b.rule ? -1 : 1));
+  return violations;
+}
+
+/**
+ * Espruino does not hoist function declarations: a statement that runs before `function f(){}` and needs f
+ * (directly, or through functions it calls) fails there.
+ */
+function checkUseBeforeDefine(ast: AnyNode, report: (rule: string, node: AnyNode, message: string) => void): void {
+  for (const list of statementLists(ast)) {
+    const declaredAt: { [name: string]: number } = {};
+    const bodies: { [name: string]: AnyNode } = {};
+    list.forEach((stmt, i) => {
+      if (stmt.type === 'FunctionDeclaration' && stmt.id) {
+        declaredAt[stmt.id.name] = i;
+        bodies[stmt.id.name] = stmt;
+      }
+    });
+    if (!Object.keys(declaredAt).length) continue;
+    const deepCache: { [name: string]: string[] } = {};
+    const needs = (name: string): string[] => {
+      if (!deepCache[name]) deepCache[name] = deepReferences(bodies[name]);
+      return deepCache[name];
+    };
+    list.forEach((stmt, i) => {
+      if (stmt.type === 'FunctionDeclaration') return;
+      const seen: { [name: string]: true } = {};
+      const queue = immediateReferences(stmt);
+      while (queue.length) {
+        const name = queue.pop()!;
+        if (seen[name] || declaredAt[name] === undefined) continue;
+        seen[name] = true;
+        if (declaredAt[name] > i) {
+          report('use-before-define', stmt, 'function ' + name + ' is used before its declaration (Espruino does not hoist functions)');
+          return;
+        }
+        for (const n of needs(name)) queue.push(n);
+      }
+    });
+  }
+}

@@ -1,0 +1,97 @@
+// The Espruino gate must reject every construct Espruino 2v29 cannot run, name it, and pass clean code.
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { build } from 'esbuild';
+import { checkEspruinoCode } from '../../scripts/espruino-gate';
+import { espruinoBuildOptions } from '../../scripts/build';
+
+const FIXTURES = join(__dirname, 'fixtures');
+const rejectFixtures = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.js') && f !== 'clean.js')
+  .map((f) => f.replace(/\.js$/, ''));
+
+describe('Espruino gate fixtures', () => {
+  it('has a fixture for every rule', () => {
+    expect(rejectFixtures.length).toBeGreaterThanOrEqual(27);
+  });
+
+  for (const rule of rejectFixtures) {
+    it('rejects ' + rule, () => {
+      const code = readFileSync(join(FIXTURES, rule + '.js'), 'utf8');
+      const violations = checkEspruinoCode(code);
+      expect(violations.map((v) => v.rule)).toContain(rule);
+      const v = violations.find((x) => x.rule === rule)!;
+      expect(v.line).toBeGreaterThanOrEqual(1);
+      expect(v.construct.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('passes the clean fixture (classes, getters, templates, for-of, allowed Math.pow)', () => {
+    const code = readFileSync(join(FIXTURES, 'clean.js'), 'utf8');
+    expect(checkEspruinoCode(code)).toEqual([]);
+  });
+
+  it('an allow comment covers only the call right after it', () => {
+    const code = '/*! espruino-allow Math.pow: curve */\nvar a = Math.pow(2, 1 / 2);\n' + 'var pad = 0;\n'.repeat(40) + 'var b = Math.pow(2, 3);';
+    const v = checkEspruinoCode(code);
+    expect(v.map((x) => x.rule)).toEqual(['math-pow']);
+    expect(v[0].line).toBe(43);
+  });
+
+  it('follows calls transitively for use-before-define', () => {
+    const v = checkEspruinoCode('function a() { return b(); }\na();\nfunction b() { return 1; }');
+    expect(v.map((x) => x.rule)).toEqual(['use-before-define']);
+    expect(v[0].line).toBe(2);
+  });
+
+  it('does not confuse locals with missing globals', () => {
+    expect(checkEspruinoCode('function f(Map) { return Map + 1; } f(1);')).toEqual([]);
+    expect(checkEspruinoCode('var o = { Map: 1 }; o.Map = 2;')).toEqual([]);
+  });
+});
+
+describe('TypeScript through the real build pipeline', () => {
+  async function bundleTs(source: string): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'gate-'));
+    const file = join(dir, 'entry.ts');
+    writeFileSync(file, source);
+    const r = await build({ ...espruinoBuildOptions, entryPoints: [file], tsconfig: undefined, sourcemap: false });
+    return r.outputFiles[0].text;
+  }
+
+  it('esbuild lowers ** to Math.pow, which the gate rejects', async () => {
+    const js = await bundleTs('export const x = (globalThis as any).n ** 2;');
+    expect(checkEspruinoCode(js).map((v) => v.rule)).toContain('math-pow');
+  });
+
+  it('esbuild lowers ?. and ??, which then pass', async () => {
+    const js = await bundleTs('const o: any = (globalThis as any).o; (globalThis as any).r = o?.p ?? 1;');
+    expect(checkEspruinoCode(js)).toEqual([]);
+  });
+
+  it('esbuild refuses default parameters and destructuring outright', async () => {
+    await expect(bundleTs('export function f(a = 1) { return a; }')).rejects.toThrow();
+    await expect(bundleTs('const { a } = (globalThis as any).o; export { a };')).rejects.toThrow();
+  });
+});
+
+describe('npm run check:espruino', () => {
+  it('exits non-zero and names file, position, source and construct', () => {
+    let out = '';
+    try {
+      execFileSync('npx', ['tsx', 'scripts/check-espruino.ts', join(FIXTURES, 'optional-chain.js')], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (e) {
+      const err = e as { status: number; stderr: string };
+      expect(err.status).toBe(1);
+      out = err.stderr;
+    }
+    expect(out).toMatch(/optional-chain\.js:1:\d+ \[optional-chain\]/);
+    expect(out).toContain('o?.p');
+  });
+});
