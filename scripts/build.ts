@@ -61,8 +61,9 @@ async function bundle(entry: string, outFile: string): Promise<BundleResult> {
     entryPoints: [entry],
     outfile: outFile,
   });
-  const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
-  const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
+  const outputs = result.outputFiles ?? [];
+  const js = outputs.find((f) => f.path.endsWith('.js'));
+  const map = outputs.find((f) => f.path.endsWith('.map'));
   if (!js || !map) throw new Error('esbuild produced no output for ' + entry);
   const body = '(function(){\n' + js.text.replace(/\n$/, '') + '\n})();\n';
   const sha256 = createHash('sha256').update(body).digest('hex');

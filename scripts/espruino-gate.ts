@@ -2,6 +2,12 @@
 // (espruino.md §2-4). It reads the built bundle, because that is what runs on the device: whatever TypeScript and
 // esbuild produced is checked, including helpers the compiler inserted.
 import { parse, type Comment, type Node } from 'acorn';
+import {
+  ERROR_CLASSES,
+  MISSING_GLOBALS,
+  MISSING_METHOD_NAMES,
+  MISSING_STATICS,
+} from '../host-sim/espruino/subset';
 
 export interface Violation {
   rule: string;
@@ -15,39 +21,6 @@ export interface Violation {
 }
 
 type AnyNode = Node & { [key: string]: any };
-
-/** Globals Espruino 2v29 does not have (espruino.md §2.3). */
-const MISSING_GLOBALS = [
-  'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'Symbol', 'Proxy', 'Reflect', 'BigInt',
-  'BigInt64Array', 'BigUint64Array', 'TextEncoder', 'TextDecoder', 'queueMicrotask', 'setImmediate', 'RangeError',
-  'encodeURI', 'escape', 'unescape', 'structuredClone', 'Intl', 'Atomics', 'SharedArrayBuffer',
-];
-
-/** Static members Espruino 2v29 lacks, by owner. */
-const MISSING_STATICS: { [owner: string]: string[] } = {
-  Array: ['from', 'of'],
-  Object: ['freeze', 'seal', 'is', 'isFrozen', 'isSealed', 'preventExtensions', 'isExtensible', 'getOwnPropertySymbols'],
-  Number: ['isInteger', 'isFinite', 'isNaN', 'isSafeInteger', 'parseFloat', 'parseInt', 'MAX_SAFE_INTEGER',
-    'MIN_SAFE_INTEGER', 'EPSILON'],
-  Math: ['trunc', 'log2', 'log10', 'fround', 'imul', 'hypot', 'cbrt', 'clz32', 'expm1', 'log1p', 'sinh', 'cosh',
-    'tanh', 'asinh', 'acosh', 'atanh'],
-  Date: ['UTC'],
-  Promise: ['race', 'allSettled', 'any'],
-  String: ['fromCodePoint', 'raw'],
-  process: ['nextTick', 'uptime', 'hrtime'],
-  ArrayBuffer: ['isView'],
-};
-
-/** Prototype methods Espruino 2v29 lacks; flagged wherever they are called or read by name. */
-const MISSING_METHODS = [
-  'trimStart', 'trimEnd', 'codePointAt', 'localeCompare', 'normalize', 'matchAll', 'at', 'flat', 'flatMap',
-  'findLast', 'findLastIndex', 'reduceRight', 'copyWithin', 'finally', 'toPrecision', 'toExponential',
-  'setUTCFullYear', 'setUTCMonth', 'setUTCDate', 'setUTCHours', 'setUTCMinutes', 'setUTCSeconds',
-  'setUTCMilliseconds', 'setUTCDay',
-];
-
-const ERROR_CLASSES = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError',
-  'AggregateError'];
 
 /** Marks a deliberate Math.pow call: `/*! espruino-allow Math.pow: <reason> *\/` right before the statement. */
 const POW_ALLOW = /^!\s*espruino-allow Math\.pow:\s*\S/;
@@ -303,7 +276,7 @@ export function checkEspruinoCode(code: string): Violation[] {
             report('missing-builtin', node, m.owner + '.' + m.name + ' does not exist on Espruino');
           }
         }
-        if (!node.computed && node.property.type === 'Identifier' && MISSING_METHODS.includes(node.property.name)) {
+        if (!node.computed && node.property.type === 'Identifier' && MISSING_METHOD_NAMES.includes(node.property.name)) {
           report('missing-method', node, '.' + node.property.name + ' does not exist on Espruino');
         }
         break;

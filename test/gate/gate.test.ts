@@ -59,7 +59,7 @@ describe('TypeScript through the real build pipeline', () => {
     const file = join(dir, 'entry.ts');
     writeFileSync(file, source);
     const r = await build({ ...espruinoBuildOptions, entryPoints: [file], tsconfig: undefined, sourcemap: false });
-    return r.outputFiles[0].text;
+    return r.outputFiles![0].text;
   }
 
   it('esbuild lowers ** to Math.pow, which the gate rejects', async () => {

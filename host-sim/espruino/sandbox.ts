@@ -1,0 +1,359 @@
+// The Espruino-profile sandbox: runs an Espruino bundle (dist/firmware.js) in a Node `vm` context whose globals are
+// only what Espruino 2v29 provides on an ESP32, each backed by a Node implementation or a simulated peripheral, with
+// the builtins Espruino lacks removed and its number text, Math.pow, Math.random, sort and String.fromCharCode
+// behaving as on the device. The machine (flash, Storage, attached peripherals) survives reboots; each boot gets a
+// fresh interpreter context, as a reset does on the device.
+import vm from 'node:vm';
+import { crc32 } from 'crc';
+import { createHash } from 'node:crypto';
+import { MISSING_GLOBALS, MISSING_METHODS_BY_OWNER, MISSING_STATICS } from './subset';
+import { espruinoNumberToString, espruinoParseFloat, espruinoToFixed } from './number-text';
+import { RealTime, type TimeSource } from './time';
+import { seededRandom, Listeners, type Realm, type Runtime } from './runtime';
+import { SimSerial } from './serial';
+import { SimStorage } from './storage';
+import { SimFlash } from './flash';
+import { SimI2C } from './i2c';
+import { SimPins } from './pins';
+import { SimWifi } from './wifi';
+import { netModule, tlsModule } from './net';
+import { toBinaryString, toHostBytes } from './bytes';
+
+export interface MachineOptions {
+  /** Real Node timers (default) or a VirtualTime the caller advances. */
+  time?: TimeSource;
+  /** Seed for serial chunk splitting (reproducible runs). */
+  seed?: number;
+  /** JsVar blocks the interpreter reports as total (ESP32.py: 16383 max). */
+  jsVars?: number;
+}
+
+const SERIAL_NAMES = ['Serial1', 'Serial2', 'Serial3', 'LoopbackA', 'LoopbackB'] as const;
+type SerialName = (typeof SERIAL_NAMES)[number];
+
+/** Runs inside the context before any firmware code: removes and replaces builtins (see file comment). */
+const PRELUDE = `(function (host) {
+  var g = globalThis;
+  host.missingGlobals.forEach(function (n) { delete g[n]; });
+  Object.keys(host.missingStatics).forEach(function (owner) {
+    var o = g[owner];
+    if (o) host.missingStatics[owner].forEach(function (n) { delete o[n]; });
+  });
+  var TypedArray = Object.getPrototypeOf(Uint8Array.prototype).constructor;
+  Object.keys(host.missingMethods).forEach(function (owner) {
+    var proto = owner === 'TypedArray' ? TypedArray.prototype : g[owner].prototype;
+    host.missingMethods[owner].forEach(function (n) { delete proto[n]; });
+  });
+  delete g.WebAssembly;
+  var exp = Math.exp, log = Math.log;
+  // Espruino: exact repeated multiplication only for integer exponents 0..9, otherwise exp(log(x)*y).
+  Math.pow = function (x, y) {
+    if (y === Math.floor(y) && y >= 0 && y <= 9) { var r = 1; for (var i = 0; i < y; i++) r *= x; return r; }
+    return exp(log(x) * y);
+  };
+  Math.random = host.random;
+  var NativeDate = Date;
+  function EspruinoDate(a, b, c, d, e, f, ms) {
+    var n = arguments.length;
+    if (!(this instanceof EspruinoDate)) return new NativeDate(host.nowMs()).toString();
+    if (n === 0) return new NativeDate(host.nowMs());
+    if (n === 1) return new NativeDate(a);
+    return new NativeDate(a, b, c === undefined ? 1 : c, d || 0, e || 0, f || 0, ms || 0);
+  }
+  EspruinoDate.prototype = NativeDate.prototype;
+  EspruinoDate.now = host.nowMs;
+  EspruinoDate.parse = NativeDate.parse;
+  g.Date = EspruinoDate;
+  var fromCharCode = String.fromCharCode;
+  String.fromCharCode = function () {
+    var s = '';
+    for (var i = 0; i < arguments.length; i++) s += fromCharCode(arguments[i] & 255);
+    return s;
+  };
+  var numberToString = Number.prototype.toString;
+  Number.prototype.toString = function (radix) {
+    return radix === undefined || radix === 10 ? host.numberToString(+this) : numberToString.call(this, radix);
+  };
+  Number.prototype.toFixed = function (digits) { return host.toFixed(+this, digits); };
+  g.parseFloat = host.parseFloat;
+  var stringify = JSON.stringify;
+  JSON.stringify = function (value, replacer, space) {
+    var numbers = [];
+    var text = stringify(value, function (k, v) {
+      if (typeof replacer === 'function') v = replacer.call(this, k, v);
+      if (typeof v === 'number' && isFinite(v)) { numbers.push(v); return '\\u0000N' + (numbers.length - 1) + '\\u0000'; }
+      return v;
+    }, space);
+    if (text === undefined) return text;
+    return text.replace(/"\\\\u0000N(\\d+)\\\\u0000"/g, function (m, i) { return host.numberToString(numbers[+i]); });
+  };
+  // Espruino's sort is not stable: a plain quicksort, same comparator contract.
+  Array.prototype.sort = function (cmp) {
+    var a = this;
+    var compare = cmp || function (x, y) {
+      if (x === undefined) return y === undefined ? 0 : 1;
+      if (y === undefined) return -1;
+      var sx = String(x), sy = String(y);
+      return sx < sy ? -1 : sx > sy ? 1 : 0;
+    };
+    var stack = [0, a.length - 1];
+    while (stack.length) {
+      var hi = stack.pop(), lo = stack.pop();
+      if (lo >= hi) continue;
+      var pivot = a[(lo + hi) >> 1], i = lo, j = hi;
+      while (i <= j) {
+        while (compare(a[i], pivot) < 0) i++;
+        while (compare(a[j], pivot) > 0) j--;
+        if (i <= j) { var t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+      }
+      stack.push(lo, j, i, hi);
+    }
+    return a;
+  };
+  g.global = g;
+})`;
+
+/** Espruino's rand(): a multiply-with-carry PRNG with fixed seeds, so the sequence repeats at every boot. */
+function espruinoRand(): () => number {
+  let mw = 0xdeadbeef;
+  let mz = 0xcafebabe;
+  return () => {
+    mz = (36969 * (mz & 65535) + (mz >>> 16)) >>> 0;
+    mw = (18000 * (mw & 65535) + (mw >>> 16)) >>> 0;
+    return (((mz << 16) >>> 0) + mw) >>> 0;
+  };
+}
+
+export class EspruinoMachine {
+  readonly time: TimeSource;
+  readonly serial: { [K in SerialName]: SimSerial };
+  readonly i2c: { I2C1: SimI2C; I2C2: SimI2C };
+  readonly storage = new SimStorage();
+  readonly flash = new SimFlash();
+  readonly pins = new SimPins();
+  readonly wifi = new SimWifi();
+  readonly telnet = { mode: 'on' as 'on' | 'off' };
+  /** Everything print()/console.log() produced, wherever the console was. */
+  readonly printed: string[] = [];
+  /** Uncaught exceptions, as Espruino would report them ("Uncaught ..."). */
+  readonly uncaught: string[] = [];
+  boots = 0;
+  watchdogResets = 0;
+  onReboot: ((reason: 'software' | 'watchdog') => void) | null = null;
+
+  private context: vm.Context | null = null;
+  private code = '';
+  private fileName = '';
+  private consoleDevice: SimSerial;
+  private readonly jsVars: number;
+  private heapAtBoot = 0;
+  private watchdogTimer = 0;
+  private readonly bootTimers: number[] = [];
+
+  constructor(options: MachineOptions = {}) {
+    this.time = options.time ?? new RealTime();
+    this.jsVars = options.jsVars ?? 16383;
+    const random = seededRandom(options.seed ?? 1);
+    const serial = {} as { [K in SerialName]: SimSerial };
+    for (const n of SERIAL_NAMES) serial[n] = new SimSerial(n, random);
+    serial.LoopbackA.peer = serial.LoopbackB;
+    serial.LoopbackB.peer = serial.LoopbackA;
+    for (const n of SERIAL_NAMES) serial[n].onSetConsole = (d) => (this.consoleDevice = d);
+    this.serial = serial;
+    this.i2c = { I2C1: new SimI2C('I2C1'), I2C2: new SimI2C('I2C2') };
+    this.consoleDevice = serial.Serial1;
+    this.pins.now = () => this.time.nowMs();
+  }
+
+  /** Loads and runs an Espruino bundle on a freshly reset interpreter. */
+  boot(code: string, fileName = 'firmware.js'): void {
+    this.code = code;
+    this.fileName = fileName;
+    this.reset();
+    vm.runInContext(code, this.context!, { filename: fileName });
+  }
+
+  /** A reset: new interpreter state, same flash and peripherals, the stored code runs again. */
+  reboot(reason: 'software' | 'watchdog' = 'software'): void {
+    if (reason === 'watchdog') this.watchdogResets++;
+    if (this.onReboot) this.onReboot(reason);
+    this.boot(this.code, this.fileName);
+  }
+
+  /** Evaluates an expression in the running interpreter (conformance runners, tests). */
+  evaluate(expression: string): unknown {
+    if (!this.context) throw new Error('no firmware booted');
+    return vm.runInContext(expression, this.context);
+  }
+
+  shutdown(): void {
+    for (const id of this.bootTimers.splice(0)) this.time.clearTimer(id);
+    this.time.dispose();
+    this.context = null;
+  }
+
+  private reset(): void {
+    for (const id of this.bootTimers.splice(0)) this.time.clearTimer(id);
+    this.boots++;
+    this.telnet.mode = 'on'; // Espruino switches Telnet on at every boot
+    this.consoleDevice = this.serial.Serial1;
+    this.heapAtBoot = process.memoryUsage().heapUsed;
+    const globals: { [k: string]: unknown } = {};
+    this.context = vm.createContext(globals, { name: 'espruino', codeGeneration: { strings: true, wasm: false } });
+    const realm: Realm = vm.runInContext('({ Uint8Array: Uint8Array, ArrayBuffer: ArrayBuffer, Error: Error })', this.context);
+    const processListeners = new Listeners();
+    const runtime: Runtime = {
+      time: this.time,
+      realm,
+      invoke: (fn, args) => {
+        try {
+          fn.apply(undefined, args);
+        } catch (e) {
+          const message = e && typeof (e as Error).message === 'string' ? (e as Error).message : String(e);
+          this.uncaught.push(message);
+          if (processListeners.count('uncaughtException')) processListeners.emit(runtime, 'uncaughtException', [e]);
+          else this.print('Uncaught ' + message);
+        }
+      },
+    };
+    for (const n of SERIAL_NAMES) this.serial[n].attach(runtime);
+    this.i2c.I2C1.attach(runtime);
+    this.i2c.I2C2.attach(runtime);
+    this.storage.attach(runtime);
+    this.flash.attach(runtime);
+    this.wifi.attach(runtime);
+    const rand = espruinoRand();
+    vm.runInContext(PRELUDE, this.context)({
+      missingGlobals: MISSING_GLOBALS,
+      missingStatics: MISSING_STATICS,
+      missingMethods: MISSING_METHODS_BY_OWNER,
+      random: () => rand() / 4294967296,
+      nowMs: () => this.time.nowMs(),
+      numberToString: espruinoNumberToString,
+      toFixed: espruinoToFixed,
+      parseFloat: espruinoParseFloat,
+    });
+    Object.assign(globals, this.espruinoGlobals(runtime, rand, processListeners));
+  }
+
+  private print(text: string): void {
+    this.printed.push(text);
+    this.consoleDevice.write(text + '\r\n');
+  }
+
+  private timer(runtime: Runtime, fn: unknown, ms: unknown, repeat: boolean, args: unknown[]): number {
+    if (typeof fn !== 'function') throw new Error('setTimeout/setInterval: expected a function');
+    const id = this.time.setTimer(() => runtime.invoke(fn as () => void, args), Number(ms) || 0, repeat);
+    this.bootTimers.push(id);
+    return id;
+  }
+
+  private espruinoGlobals(runtime: Runtime, rand: () => number, processListeners: Listeners): { [k: string]: unknown } {
+    const machine = this;
+    const { realm } = runtime;
+    const crypto = {
+      SHA1: (d: unknown) => hash('sha1', d),
+      SHA224: (d: unknown) => hash('sha224', d),
+      SHA256: (d: unknown) => hash('sha256', d),
+      SHA384: (d: unknown) => hash('sha384', d),
+      SHA512: (d: unknown) => hash('sha512', d),
+    };
+    function hash(alg: string, d: unknown): ArrayBuffer {
+      const digest = createHash(alg).update(toHostBytes(d)).digest();
+      const ab = new realm.ArrayBuffer(digest.length);
+      new realm.Uint8Array(ab).set(digest);
+      return ab;
+    }
+    const modules: { [name: string]: unknown } = {
+      Storage: bindAll(this.storage, ['write', 'read', 'readArrayBuffer', 'erase', 'list', 'getFree', 'getStats', 'compact']),
+      Flash: bindAll(this.flash, ['read', 'write', 'erasePage', 'getPage', 'getFree']),
+      crypto,
+      net: netModule(runtime),
+      tls: tlsModule(runtime),
+      Wifi: bindAll(this.wifi, ['on', 'removeAllListeners', 'connect', 'disconnect', 'getIP', 'getStatus']),
+      TelnetServer: {
+        setOptions: (o: { mode: 'on' | 'off' }) => {
+          machine.telnet.mode = o.mode;
+        },
+      },
+    };
+    const eListeners = new Listeners();
+    let watchdog: { timeoutMs: number; lastKick: number } | null = null;
+    const E = {
+      on: (ev: string, fn: () => void) => eListeners.on(ev, fn),
+      removeAllListeners: (ev?: string) => eListeners.removeAllListeners(ev),
+      toUint8Array: (...args: unknown[]) => {
+        const bytes = toHostBytes(args.length === 1 ? args[0] : args);
+        const out = new realm.Uint8Array(bytes.length);
+        out.set(bytes);
+        return out;
+      },
+      toString: (...args: unknown[]) => toBinaryString(toHostBytes(args.length === 1 ? args[0] : args)),
+      toArrayBuffer: (s: string) => {
+        const bytes = toHostBytes(s);
+        const ab = new realm.ArrayBuffer(bytes.length);
+        new realm.Uint8Array(ab).set(bytes);
+        return ab;
+      },
+      CRC32: (d: unknown) => crc32(Buffer.from(toHostBytes(d))) >>> 0,
+      hwRand: () => rand() | 0,
+      getSizeOf: (v: unknown) => Math.ceil(JSON.stringify(v ?? null).length / 10) + 1,
+      getErrorFlags: () => [],
+      enableWatchdog: (timeoutSeconds: number, isAuto?: boolean) => {
+        if (isAuto !== false) return; // auto-kicked from the idle loop, which the simulator never starves
+        watchdog = { timeoutMs: Math.round(timeoutSeconds) * 1000, lastKick: machine.time.nowMs() };
+        if (machine.watchdogTimer) machine.time.clearTimer(machine.watchdogTimer);
+        machine.watchdogTimer = machine.time.setTimer(() => {
+          if (watchdog && machine.time.nowMs() - watchdog.lastKick > watchdog.timeoutMs) {
+            machine.time.clearTimer(machine.watchdogTimer);
+            machine.watchdogTimer = 0;
+            machine.reboot('watchdog');
+          }
+        }, 100, true);
+        machine.bootTimers.push(machine.watchdogTimer);
+      },
+      kickWatchdog: () => {
+        if (watchdog) watchdog.lastKick = machine.time.nowMs();
+      },
+      setConsole: (device: string | null) => {
+        machine.consoleDevice = device && device in machine.serial ? machine.serial[device as SerialName] : machine.serial.Serial1;
+      },
+      reboot: () => machine.time.setTimer(() => machine.reboot('software'), 0, false),
+    };
+    const g: { [k: string]: unknown } = {
+      E,
+      getTime: () => machine.time.nowMs() / 1000,
+      setTimeout: (fn: unknown, ms: unknown, ...args: unknown[]) => machine.timer(runtime, fn, ms, false, args),
+      setInterval: (fn: unknown, ms: unknown, ...args: unknown[]) => machine.timer(runtime, fn, ms, true, args),
+      clearTimeout: (id: number) => machine.time.clearTimer(id),
+      clearInterval: (id: number) => machine.time.clearTimer(id),
+      print: (...args: unknown[]) => machine.print(args.map((a) => String(a)).join(' ')),
+      console: { log: (...args: unknown[]) => machine.print(args.map((a) => String(a)).join(' ')) },
+      digitalWrite: (p: unknown, v: unknown) => machine.pins.digitalWrite(p, v),
+      digitalRead: (p: unknown) => machine.pins.digitalRead(p),
+      pinMode: (p: unknown, m: unknown) => machine.pins.pinMode(p, m),
+      require: (name: string) => {
+        if (!(name in modules)) throw new Error('Module ' + name + ' not found');
+        return modules[name];
+      },
+      process: {
+        env: { VERSION: '2v29', BOARD: 'ESP32' },
+        memory: () => {
+          const usage = Math.max(0, Math.min(machine.jsVars, Math.ceil((process.memoryUsage().heapUsed - machine.heapAtBoot) / 14)));
+          return { free: machine.jsVars - usage, usage, total: machine.jsVars, history: 0, gc: 0, gctime: 0, blocksize: 14 };
+        },
+        on: (ev: string, fn: () => void) => processListeners.on(ev, fn),
+      },
+    };
+    for (const n of SERIAL_NAMES) g[n] = bindAll(this.serial[n], ['setup', 'write', 'print', 'println', 'on', 'removeAllListeners', 'setConsole']);
+    for (const n of ['I2C1', 'I2C2'] as const) g[n] = bindAll(this.i2c[n], ['setup', 'writeTo', 'readFrom']);
+    return g;
+  }
+}
+
+/** The firmware sees plain objects with bound methods, not the simulator's classes and their host-only members. */
+function bindAll<T extends object>(target: T, methods: string[]): { [k: string]: unknown } {
+  const out: { [k: string]: unknown } = {};
+  for (const m of methods) out[m] = (target as { [k: string]: any })[m].bind(target);
+  return out;
+}

@@ -1,0 +1,75 @@
+// dist/firmware.js booted in the Espruino-profile sandbox, observed only through simulated peripherals.
+import { describe, expect, it } from 'vitest';
+import { EspruinoMachine } from '../../host-sim/espruino/sandbox';
+import { VirtualTime } from '../../host-sim/espruino/time';
+import { ConsoleClient } from '../../host-sim/espruino/console-client';
+import { firmwareBundle } from '../../host-sim/espruino/bundle';
+import { createHash } from 'node:crypto';
+
+function bootFirmware(): { m: EspruinoMachine; time: VirtualTime; console: ConsoleClient } {
+  const time = new VirtualTime(Date.UTC(2026, 8, 1, 10));
+  const m = new EspruinoMachine({ time, seed: 3 });
+  const console = new ConsoleClient(m);
+  m.boot(firmwareBundle().code, 'dist/firmware.js');
+  time.advance(10);
+  return { m, time, console };
+}
+
+describe('firmware boot in the sandbox', () => {
+  it('logs a banner with its version and the hash of its own bundle on the technician console', () => {
+    const bundle = firmwareBundle();
+    const { m, console } = bootFirmware();
+    expect(console.output).toMatch(/^CEMS data-output module \d+\.\d+\.\d+ bundle [0-9a-f]{16}\r\ncems> $/);
+    expect(console.output).toContain(bundle.bodySha256.slice(0, 16));
+    expect(m.uncaught).toEqual([]);
+  });
+
+  it('switches the unauthenticated Telnet console off and moves the REPL off Serial1', () => {
+    const { m } = bootFirmware();
+    expect(m.telnet.mode).toBe('off');
+    expect(m.serial.Serial1.settings?.baud).toBe(115200);
+    expect(m.serial.Serial1.hasDataListener()).toBe(true);
+  });
+
+  it('answers console commands', () => {
+    const bundle = firmwareBundle();
+    const { m, time, console } = bootFirmware();
+    let mark = console.send('version');
+    time.advance(5);
+    const version = console.since(mark);
+    expect(version).toContain('bundle-sha256 ' + bundle.bodySha256 + '\r\n');
+    expect(version).toContain('interpreter Espruino 2v29 on ESP32');
+    expect(version.endsWith('cems> ')).toBe(true);
+
+    mark = console.send('sha256 abc');
+    time.advance(5);
+    expect(console.since(mark)).toContain(createHash('sha256').update('abc').digest('hex'));
+
+    mark = console.send('bogus');
+    time.advance(5);
+    expect(console.since(mark)).toContain('ERROR unknown command "bogus"');
+
+    mark = console.send('help');
+    time.advance(5);
+    for (const c of ['version', 'status', 'sha256', 'repl', 'help']) expect(console.since(mark)).toContain('  ' + c);
+    expect(m.uncaught).toEqual([]);
+  });
+
+  it('reports uptime from its clock', () => {
+    const { time, console } = bootFirmware();
+    time.advance(90_000);
+    const mark = console.send('status');
+    time.advance(5);
+    expect(console.since(mark)).toMatch(/uptime-s 90\r\n/);
+  });
+
+  it('stays out of the way in safe mode (BOOT pin held low)', () => {
+    const time = new VirtualTime(Date.UTC(2026, 8, 1));
+    const m = new EspruinoMachine({ time });
+    m.pins.setInput('D0', 0);
+    m.boot(firmwareBundle().code);
+    expect(m.serial.Serial1.hasDataListener()).toBe(false);
+    expect(m.printed.join('\n')).toContain('safe mode');
+    expect(m.telnet.mode).toBe('off');
+  });
+});
