@@ -144,6 +144,7 @@ export class EspruinoMachine {
   private context: vm.Context | null = null;
   private code = '';
   private fileName = '';
+  private bootFile: string | null = null;
   private consoleDevice: SimSerial;
   private readonly jsVars: number;
   private heapAtBoot = 0;
@@ -173,11 +174,20 @@ export class EspruinoMachine {
     vm.runInContext(code, this.context!, { filename: fileName });
   }
 
+  /** Power-on as on the device: runs the boot file from Storage (the espruino CLI writes the firmware there). */
+  powerOn(bootFile = '.bootcde'): void {
+    const stored = this.storage.hostRead(bootFile);
+    if (!stored) throw new Error('no ' + bootFile + ' in Storage: nothing to boot');
+    this.bootFile = bootFile;
+    this.boot(Buffer.from(stored).toString('latin1'), bootFile);
+  }
+
   /** A reset: new interpreter state, same flash and peripherals, the stored code runs again. */
   reboot(reason: 'software' | 'watchdog' = 'software'): void {
     if (reason === 'watchdog') this.watchdogResets++;
     if (this.onReboot) this.onReboot(reason);
-    this.boot(this.code, this.fileName);
+    if (this.bootFile) this.powerOn(this.bootFile);
+    else this.boot(this.code, this.fileName);
   }
 
   /** Evaluates an expression in the running interpreter (conformance runners, tests). */
@@ -332,6 +342,7 @@ export class EspruinoMachine {
       digitalWrite: (p: unknown, v: unknown) => machine.pins.digitalWrite(p, v),
       digitalRead: (p: unknown) => machine.pins.digitalRead(p),
       pinMode: (p: unknown, m: unknown) => machine.pins.pinMode(p, m),
+      load: (file?: string) => machine.time.setTimer(() => machine.powerOn(file ?? '.bootcde'), 0, false),
       require: (name: string) => {
         if (!(name in modules)) throw new Error('Module ' + name + ' not found');
         return modules[name];
