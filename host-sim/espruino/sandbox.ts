@@ -238,7 +238,7 @@ export class EspruinoMachine {
       missingStatics: MISSING_STATICS,
       missingMethods: MISSING_METHODS_BY_OWNER,
       random: () => rand() / 4294967296,
-      nowMs: () => this.time.nowMs(),
+      nowMs: () => this.time.firmwareNowMs(),
       numberToString: espruinoNumberToString,
       toFixed: espruinoToFixed,
       parseFloat: espruinoParseFloat,
@@ -332,7 +332,7 @@ export class EspruinoMachine {
     };
     const g: { [k: string]: unknown } = {
       E,
-      getTime: () => machine.time.nowMs() / 1000,
+      getTime: () => machine.time.firmwareNowMs() / 1000,
       setTimeout: (fn: unknown, ms: unknown, ...args: unknown[]) => machine.timer(runtime, fn, ms, false, args),
       setInterval: (fn: unknown, ms: unknown, ...args: unknown[]) => machine.timer(runtime, fn, ms, true, args),
       clearTimeout: (id: number) => machine.time.clearTimer(id),

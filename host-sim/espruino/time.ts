@@ -2,8 +2,13 @@
 // so hours of module operation run in milliseconds and deterministically.
 
 export interface TimeSource {
-  /** Wall clock in ms since the epoch (fractional, as Espruino's Date.now()). */
+  /** Wall clock in ms since the epoch (fractional, as Espruino's Date.now()); never steps back. */
   nowMs(): number;
+  /**
+   * The clock as firmware code reads it (getTime, Date.now). Under virtual time each read costs the interpreter a
+   * few microseconds, so busy-waits on getTime() end as they do on the device.
+   */
+  firmwareNowMs(): number;
   setTimer(fn: () => void, ms: number, repeat: boolean): number;
   clearTimer(id: number): void;
   /** Stop every timer (sandbox shutdown). */
@@ -15,7 +20,11 @@ export class RealTime implements TimeSource {
   private readonly handles = new Map<number, NodeJS.Timeout>();
 
   nowMs(): number {
-    return Date.now() + (performance.now() % 1);
+    return performance.timeOrigin + performance.now();
+  }
+
+  firmwareNowMs(): number {
+    return this.nowMs();
   }
 
   setTimer(fn: () => void, ms: number, repeat: boolean): number {
@@ -45,6 +54,9 @@ export class RealTime implements TimeSource {
   }
 }
 
+/** Interpreter time one getTime()/Date.now() call takes under virtual time (10 µs). */
+const FIRMWARE_CLOCK_READ_MS = 1 / 100;
+
 interface VirtualTimer {
   id: number;
   due: number;
@@ -65,6 +77,11 @@ export class VirtualTime implements TimeSource {
   }
 
   nowMs(): number {
+    return this.now;
+  }
+
+  firmwareNowMs(): number {
+    this.now += FIRMWARE_CLOCK_READ_MS;
     return this.now;
   }
 
@@ -104,5 +121,23 @@ export class VirtualTime implements TimeSource {
       first.fn();
     }
     this.now = end;
+  }
+}
+
+/**
+ * Virtual time driven by the real clock at `factor` times real speed (e.g. 60: one simulated minute per second),
+ * so `npm start` shows hours of module operation in minutes while the console stays interactive.
+ */
+export class AcceleratedTime extends VirtualTime {
+  private readonly ticker: NodeJS.Timeout;
+
+  constructor(startMs: number, factor: number, tickMs = 20) {
+    super(startMs);
+    this.ticker = setInterval(() => this.advance(tickMs * factor), tickMs);
+  }
+
+  override dispose(): void {
+    clearInterval(this.ticker);
+    super.dispose();
   }
 }
