@@ -144,3 +144,6 @@ declare function require(name: 'net'): NetModule;
 declare function require(name: 'tls'): TlsModule;
 declare function require(name: 'Wifi'): WifiModule;
 declare function require(name: 'TelnetServer'): TelnetServerModule;
+
+/** Drives `pin` to `value` for `time` ms (an array: alternating pulse lengths), then back; RMT-timed on ESP32. */
+declare function digitalPulse(pin: Pin, value: number | boolean, time: number | number[]): void;

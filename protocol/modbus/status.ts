@@ -1,0 +1,43 @@
+// Analyzer status words to the normalized Status of protocol/sample.ts. Rules are data (profiles/config): the first
+// rule that matches wins, so a profile lists them in priority order (fault before calibration, ...). No rule
+// matching means the analyzer reports normal operation. The native word always travels with the result.
+
+import type { Status } from '../sample';
+
+export interface StatusRule {
+  /** Bit number (0 = LSB of the first register, or the first coil/discrete input of the status block). */
+  bit?: number;
+  /** Value of `bit` that triggers the rule; default 1 (use 0 for "system OK"-style bits). */
+  when?: number;
+  /** Alternative to `bit`: the whole native word equals this value (enumerated states). */
+  equals?: number;
+  status: Status;
+}
+
+export const STATUSES: Status[] = [
+  'VALID',
+  'CALIBRATION',
+  'MAINTENANCE',
+  'FAULT',
+  'WARMING_UP',
+  'OVERRANGE',
+  'OUT_OF_CAL_RANGE',
+  'COMMS_LOSS',
+  'STOPPED',
+  'MANUAL',
+  'SUBSTITUTED',
+  'INSUFFICIENT_DATA',
+  'STARTUP_SHUTDOWN',
+];
+
+export function ruleMatches(native: number, rule: StatusRule): boolean {
+  if (typeof rule.equals === 'number') return native === rule.equals;
+  const b = rule.bit as number;
+  const when = rule.when === 0 ? 0 : 1;
+  return ((native >>> b) & 1) === when;
+}
+
+export function evaluateStatus(native: number, rules: StatusRule[]): Status {
+  for (let i = 0; i < rules.length; i++) if (ruleMatches(native, rules[i])) return rules[i].status;
+  return 'VALID';
+}
