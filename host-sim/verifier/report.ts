@@ -1,0 +1,168 @@
+// Verification report for a reporting period, as JSON (machine) and text (for the verifier's working papers).
+// The chain is judged over the whole capture (a record inside the period is only as good as the chain around it);
+// the per-quantity summary covers the period records whose interval lies inside [fromMs, toMs).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isoUtc } from '../../protocol/record/json';
+import type { Finding, VerificationReport } from './verify';
+
+export interface QuantitySummary {
+  id: string;
+  unit: string;
+  records: number;
+  status: { [status: string]: number };
+  substituted: number;
+  /** Mean availability over the period's records, basis points (rounded down). */
+  meanAvailabilityBp: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  methods: string[];
+}
+
+export interface PeriodReport {
+  deviceId: string | null;
+  fromMs: number;
+  toMs: number;
+  verdict: 'PASS' | 'FAIL';
+  chain: {
+    records: number;
+    trusted: number;
+    errors: number;
+    warnings: number;
+    firstSeq: number | null;
+    lastSeq: number | null;
+    reboots: number;
+    declaredGaps: { atSeq: number; reason: string; firstSeq: number; lastSeq: number; fromMs: number; toMs: number }[];
+  };
+  periodRecords: number;
+  /** Hours (or other intervals) in [fromMs, toMs) without a period record. */
+  missingIntervals: { fromMs: number; toMs: number }[];
+  quantities: QuantitySummary[];
+  events: { seq: number; kind: string; startMs: number }[];
+  findings: { index: number; seq: number | null; code: string; severity: string; message: string }[];
+}
+
+export function buildPeriodReport(report: VerificationReport, fromMs: number, toMs: number): PeriodReport {
+  const quantities = new Map<string, QuantitySummary & { availSum: number; valueSum: number; valueCount: number }>();
+  const events: PeriodReport['events'] = [];
+  const periods: { startMs: number; endMs: number }[] = [];
+  for (const r of report.results) {
+    const rec = r.record;
+    if (!rec) continue;
+    if (rec.event && rec.event.startMs >= fromMs && rec.event.startMs < toMs) {
+      events.push({ seq: rec.seq, kind: rec.event.kind, startMs: rec.event.startMs });
+    }
+    const p = rec.period;
+    if (!p || p.startMs < fromMs || p.endMs > toMs) continue;
+    periods.push({ startMs: p.startMs, endMs: p.endMs });
+    for (const q of p.quantities) {
+      let s = quantities.get(q.id);
+      if (!s) {
+        s = {
+          id: q.id, unit: q.corrected.unit, records: 0, status: {}, substituted: 0, meanAvailabilityBp: 0,
+          min: null, max: null, mean: null, methods: [], availSum: 0, valueSum: 0, valueCount: 0,
+        };
+        quantities.set(q.id, s);
+      }
+      s.records++;
+      s.status[q.status] = (s.status[q.status] ?? 0) + 1;
+      if (q.substitution) s.substituted++;
+      s.availSum += q.availabilityBp;
+      if (!s.methods.includes(q.methodRef)) s.methods.push(q.methodRef);
+      const v = q.corrected.value;
+      if (v !== null) {
+        s.min = s.min === null ? v : Math.min(s.min, v);
+        s.max = s.max === null ? v : Math.max(s.max, v);
+        s.valueSum += v;
+        s.valueCount++;
+      }
+    }
+  }
+  periods.sort((a, b) => a.startMs - b.startMs);
+  const missingIntervals: PeriodReport['missingIntervals'] = [];
+  let cursor = fromMs;
+  for (const p of periods) {
+    if (p.startMs > cursor) missingIntervals.push({ fromMs: cursor, toMs: p.startMs });
+    cursor = Math.max(cursor, p.endMs);
+  }
+  if (periods.length && cursor < toMs) missingIntervals.push({ fromMs: cursor, toMs });
+  const summaries: QuantitySummary[] = [...quantities.values()].map((s) => ({
+    id: s.id, unit: s.unit, records: s.records, status: s.status, substituted: s.substituted,
+    meanAvailabilityBp: Math.floor(s.availSum / s.records), min: s.min, max: s.max,
+    mean: s.valueCount ? s.valueSum / s.valueCount : null, methods: s.methods,
+  }));
+  const findings: PeriodReport['findings'] = [];
+  for (const r of report.results) {
+    for (const f of r.findings as Finding[]) findings.push({ index: r.index, seq: r.seq, code: f.code, severity: f.severity, message: f.message });
+  }
+  return {
+    deviceId: report.deviceId,
+    fromMs,
+    toMs,
+    verdict: report.ok ? 'PASS' : 'FAIL',
+    chain: {
+      records: report.records,
+      trusted: report.trusted,
+      errors: report.errors,
+      warnings: report.warnings,
+      firstSeq: report.firstSeq,
+      lastSeq: report.lastSeq,
+      reboots: report.reboots,
+      declaredGaps: report.declaredGaps.map((g) => ({
+        atSeq: g.atSeq, reason: g.detail.reason, firstSeq: g.detail.firstSeq, lastSeq: g.detail.lastSeq, fromMs: g.detail.fromMs, toMs: g.detail.toMs,
+      })),
+    },
+    periodRecords: periods.length,
+    missingIntervals,
+    quantities: summaries,
+    events,
+    findings,
+  };
+}
+
+export function periodReportToText(p: PeriodReport): string {
+  const lines: string[] = [];
+  lines.push('Record verification report');
+  lines.push('device:   ' + (p.deviceId ?? '(unknown)'));
+  lines.push('period:   ' + isoUtc(p.fromMs) + ' .. ' + isoUtc(p.toMs));
+  lines.push('verdict:  ' + p.verdict);
+  lines.push('');
+  const c = p.chain;
+  lines.push('chain: ' + c.records + ' records, ' + c.trusted + ' authentic and well-formed, seq ' + c.firstSeq + '..' + c.lastSeq +
+    ', ' + c.reboots + ' reboot(s), ' + c.errors + ' error(s), ' + c.warnings + ' warning(s)');
+  for (const g of c.declaredGaps) {
+    const what = g.firstSeq >= 0 ? 'seq ' + g.firstSeq + '..' + g.lastSeq : isoUtc(g.fromMs) + '..' + isoUtc(g.toMs);
+    lines.push('  declared gap at seq ' + g.atSeq + ' (' + g.reason + '): ' + what);
+  }
+  lines.push('');
+  lines.push('period records: ' + p.periodRecords);
+  for (const m of p.missingIntervals) lines.push('  no period record for ' + isoUtc(m.fromMs) + ' .. ' + isoUtc(m.toMs));
+  for (const q of p.quantities) {
+    const status = Object.keys(q.status).sort().map((s) => s + '=' + q.status[s]).join(' ');
+    lines.push('  ' + q.id + ' [' + q.unit + ']: ' + q.records + ' records, ' + status + ', substituted ' + q.substituted +
+      ', mean availability ' + (q.meanAvailabilityBp / 100).toFixed(2) + ' %' +
+      (q.mean !== null ? ', min ' + q.min + ' max ' + q.max + ' mean ' + q.mean.toPrecision(6) : '') + '; method ' + q.methods.join(', '));
+  }
+  if (p.events.length) {
+    lines.push('');
+    lines.push('events:');
+    for (const e of p.events) lines.push('  seq ' + e.seq + ' ' + isoUtc(e.startMs) + ' ' + e.kind);
+  }
+  if (p.findings.length) {
+    lines.push('');
+    lines.push('findings:');
+    for (const f of p.findings) lines.push('  [' + f.severity + '] #' + f.index + (f.seq !== null ? ' seq ' + f.seq : '') + ' ' + f.code + ': ' + f.message);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Writes `<base>.json` and `<base>.txt` into `dir`; returns their paths. */
+export function writePeriodReport(p: PeriodReport, dir: string, base: string): { json: string; text: string } {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, base + '.json');
+  const text = join(dir, base + '.txt');
+  writeFileSync(json, JSON.stringify(p, null, 2) + '\n');
+  writeFileSync(text, periodReportToText(p));
+  return { json, text };
+}

@@ -1,0 +1,53 @@
+// Shared test helpers: a seeded PRNG and a generator of random values in the CBOR data model.
+import { CborFloat, CborMap, CborTag, CborText, type CborValue } from '../../protocol/record/cbor';
+
+const utf8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
+
+/** Deterministic pseudo-random generator (xorshift32). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+export function randomValue(r: () => number, depth: number): CborValue {
+  const k = Math.floor(r() * (depth > 3 ? 7 : 10));
+  switch (k) {
+    case 0:
+      return Math.floor((r() - 0.5) * 2 ** Math.floor(r() * 54));
+    case 1: {
+      const kind = Math.floor(r() * 4);
+      if (kind === 0) return new CborFloat(Math.fround((r() - 0.5) * 1e6));
+      if (kind === 1) return new CborFloat((r() - 0.5) * 1e12);
+      if (kind === 2) return new CborFloat(Math.floor(r() * 2048) / 64);
+      return new CborFloat(r() < 0.5 ? Infinity : -Infinity);
+    }
+    case 2:
+      return Array.from({ length: Math.floor(r() * 30) }, () => String.fromCharCode(32 + Math.floor(r() * 95))).join('');
+    case 3:
+      return new Uint8Array(Array.from({ length: Math.floor(r() * 40) }, () => Math.floor(r() * 256)));
+    case 4:
+      return r() < 0.3 ? null : r() < 0.5;
+    case 5:
+      return new CborText(utf8('\u00e9\u6c34' + Math.floor(r() * 100)));
+    case 6:
+      return Math.floor(r() * 300);
+    case 7:
+      return Array.from({ length: Math.floor(r() * 6) }, () => randomValue(r, depth + 1));
+    case 8: {
+      const m = new CborMap();
+      const n = Math.floor(r() * 6);
+      for (let i = 0; i < n; i++) m.set(r() < 0.5 ? Math.floor((r() - 0.3) * 1000) : 'k' + Math.floor(r() * 50), randomValue(r, depth + 1));
+      return m;
+    }
+    default:
+      return new CborTag(1000 + Math.floor(r() * 20000), randomValue(r, depth + 1)); // tags cbor-x leaves uninterpreted
+  }
+}
+
