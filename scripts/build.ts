@@ -35,8 +35,11 @@ export const espruinoBuildOptions: BuildOptions = {
     'class-field': true,
     'class-static-field': true,
   },
-  // esbuild's minifier renames consistently (the espruino CLI's own minifier breaks classes).
-  minify: true,
+  // esbuild's minifier renames consistently (the espruino CLI's own minifier breaks classes). Syntax minification
+  // stays off: it folds `64064 / 1000` into the literal 64.064, which Espruino's parser reads as another double.
+  minifyWhitespace: true,
+  minifyIdentifiers: true,
+  minifySyntax: false,
   legalComments: 'inline',
   tsconfig: 'tsconfig.json',
   external: ESPRUINO_MODULES,

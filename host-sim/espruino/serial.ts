@@ -82,6 +82,12 @@ export class SimSerial {
     }
   }
 
+  /** One `data` event with exactly these bytes (for peers that model chunking themselves, e.g. the RS-485 bus). */
+  deliver(bytes: Uint8Array): void {
+    const runtime = this.runtime;
+    if (runtime) this.listeners.emit(runtime, 'data', [toBinaryString(bytes)]);
+  }
+
   hasDataListener(): boolean {
     return this.listeners.count('data') > 0;
   }

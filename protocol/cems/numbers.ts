@@ -1,0 +1,94 @@
+// Numeric primitives with identical results on Espruino and Node.
+// Espruino's decimal parser is not correctly rounded (espruino.md §3.2), so no constant here is written as a decimal
+// literal: each is a ratio of two exact integers, and IEEE division of exact integers is correctly rounded everywhere.
+// Config values arrive as integers or as decimal strings, which parseDecimal turns into such a ratio.
+
+/**
+ * n / d, for writing a non-integer constant as an exact integer ratio. A call, not a literal expression: the bundler's
+ * minifier folds `const X = 64064 / 1000` back into the decimal literal 64.064, which Espruino would misparse.
+ */
+export function ratio(n: number, d: number): number {
+  return n / d;
+}
+
+/** Largest integer below which every integer is exact in a double (2^53). */
+export const EXACT_INT_LIMIT = 9007199254740992;
+
+export const HALF = ratio(1, 2);
+
+/** Math.PI as an exact ratio (its double is 884279719003555 / 2^48), so no libm constant is involved. */
+export const PI = ratio(884279719003555, 281474976710656);
+
+/** 10^k for k = 0..15, built by integer multiplication (all exact). */
+export const POW10: number[] = (function (): number[] {
+  const t: number[] = [];
+  let p = 1;
+  for (let k = 0; k <= 15; k++) {
+    t.push(p);
+    p = p * 10;
+  }
+  return t;
+})();
+
+export function isInt(x: unknown): x is number {
+  return typeof x === 'number' && isFinite(x) && Math.floor(x) === x && x > -EXACT_INT_LIMIT && x < EXACT_INT_LIMIT;
+}
+
+/**
+ * Exact decimal text -> nearest double: "22.414" -> 22414 / 1000. Accepts an optional sign, digits and at most one
+ * point; at most 15 significant digits and 15 fraction digits (mantissa and 10^k stay exact). NaN for anything else.
+ */
+export function parseDecimal(s: string): number {
+  let i = 0;
+  let neg = false;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 45 || c0 === 43) {
+    neg = c0 === 45;
+    i = 1;
+  }
+  let mant = 0;
+  let digits = 0;
+  let sig = 0;
+  let frac = -1;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (frac >= 0) return NaN;
+      frac = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return NaN;
+    digits++;
+    if (frac >= 0) frac++;
+    if (mant > 0 || c !== 48) sig++;
+    mant = mant * 10 + (c - 48);
+  }
+  if (digits === 0 || sig > 15 || frac > 15 || frac === 0) return NaN;
+  const v = frac > 0 ? mant / POW10[frac] : mant;
+  return neg ? -v : v;
+}
+
+/** Integer, or NaN when `x` is neither an exact integer nor a decimal string (see parseDecimal). */
+export function configNumber(x: unknown): number {
+  if (typeof x === 'number') return isInt(x) ? x : NaN;
+  if (typeof x === 'string') return parseDecimal(x);
+  return NaN;
+}
+
+/**
+ * The one rounding the engine defines: round half away from zero to `decimals` places, returned as the scaled
+ * integer (x * 10^decimals rounded). Multiplication by an exact power of ten and Math.floor are exact operations on
+ * both platforms, so the integer is identical; consumers that need text format the integer, never the double.
+ */
+export function roundScaled(x: number, decimals: number): number {
+  const s = x * POW10[decimals];
+  return s < 0 ? -Math.floor(-s + HALF) : Math.floor(s + HALF);
+}
+
+/** Floor of t / step for integer t, step > 0, corrected so the result is exact even when the quotient rounds. */
+export function floorTo(t: number, step: number): number {
+  let start = Math.floor(t / step) * step;
+  if (start > t) start -= step;
+  else if (start + step <= t) start += step;
+  return start;
+}
