@@ -31,6 +31,26 @@ export type Status =
   | 'INSUFFICIENT_DATA'
   | 'STARTUP_SHUTDOWN';
 
+/**
+ * Every Status, in a fixed order. The order is part of the record format (records carry the index), so new statuses
+ * are only ever appended.
+ */
+export const STATUS_LIST: Status[] = [
+  'VALID',
+  'CALIBRATION',
+  'MAINTENANCE',
+  'FAULT',
+  'WARMING_UP',
+  'OVERRANGE',
+  'OUT_OF_CAL_RANGE',
+  'COMMS_LOSS',
+  'STOPPED',
+  'MANUAL',
+  'SUBSTITUTED',
+  'INSUFFICIENT_DATA',
+  'STARTUP_SHUTDOWN',
+];
+
 /** One acquired reading of one channel. A reading that could not be obtained is still a Sample, with valid=false. */
 export interface Sample {
   /** Channel id from the configuration (e.g. "so2", "o2", "flow_v"). */

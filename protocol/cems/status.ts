@@ -1,22 +1,8 @@
 // Normalized status handling and the native code sets (cems.md §5): HJ 212 data flags and Part 75 MODCs.
 // Status counts are kept as fixed arrays indexed by STATUS_LIST so averaging state stays plain, persistable data.
-import type { Status } from '../sample';
+import { STATUS_LIST } from '../sample';
 
-export const STATUS_LIST: Status[] = [
-  'VALID',
-  'CALIBRATION',
-  'MAINTENANCE',
-  'FAULT',
-  'WARMING_UP',
-  'OVERRANGE',
-  'OUT_OF_CAL_RANGE',
-  'COMMS_LOSS',
-  'STOPPED',
-  'MANUAL',
-  'SUBSTITUTED',
-  'INSUFFICIENT_DATA',
-  'STARTUP_SHUTDOWN',
-];
+export { STATUS_LIST };
 
 export const N_STATUS = STATUS_LIST.length;
 

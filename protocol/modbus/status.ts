@@ -2,7 +2,7 @@
 // rule that matches wins, so a profile lists them in priority order (fault before calibration, ...). No rule
 // matching means the analyzer reports normal operation. The native word always travels with the result.
 
-import type { Status } from '../sample';
+import { STATUS_LIST, type Status } from '../sample';
 
 export interface StatusRule {
   /** Bit number (0 = LSB of the first register, or the first coil/discrete input of the status block). */
@@ -14,21 +14,7 @@ export interface StatusRule {
   status: Status;
 }
 
-export const STATUSES: Status[] = [
-  'VALID',
-  'CALIBRATION',
-  'MAINTENANCE',
-  'FAULT',
-  'WARMING_UP',
-  'OVERRANGE',
-  'OUT_OF_CAL_RANGE',
-  'COMMS_LOSS',
-  'STOPPED',
-  'MANUAL',
-  'SUBSTITUTED',
-  'INSUFFICIENT_DATA',
-  'STARTUP_SHUTDOWN',
-];
+export const STATUSES: Status[] = STATUS_LIST;
 
 export function ruleMatches(native: number, rule: StatusRule): boolean {
   if (typeof rule.equals === 'number') return native === rule.equals;

@@ -3,7 +3,7 @@
 // Measured values are CBOR floats written from their float64 value (shortest exact form), never decimal text.
 // Inputs are plain data: the emissions engine fills PeriodData, the firmware fills EventData.
 import { codedError, type CodedError } from '../errors';
-import type { Status } from '../sample';
+import { STATUS_LIST, type Status } from '../sample';
 import { CborFloat, CborMap, decodeCbor, encodeCbor, type CborValue } from './cbor';
 
 export const RECORD_SCHEMA_VERSION = 1;
@@ -40,10 +40,7 @@ export const RECORD_TYPE_PERIOD = 1;
 export const RECORD_TYPE_EVENT = 2;
 
 // --- enumerations (index = code on the wire) ----------------------------------------------------------------------
-export const STATUS_CODES: Status[] = [
-  'VALID', 'CALIBRATION', 'MAINTENANCE', 'FAULT', 'WARMING_UP', 'OVERRANGE', 'OUT_OF_CAL_RANGE', 'COMMS_LOSS',
-  'STOPPED', 'MANUAL', 'SUBSTITUTED', 'INSUFFICIENT_DATA', 'STARTUP_SHUTDOWN',
-];
+export const STATUS_CODES: Status[] = STATUS_LIST;
 export type Basis = 'none' | 'wet' | 'dry';
 export const BASIS_CODES: Basis[] = ['none', 'wet', 'dry'];
 export type TimeSource = 'none' | 'rtc' | 'ntp' | 'gnss' | 'manual';
