@@ -43,8 +43,10 @@ function sandboxBenches(): void {
     const n = machine.evaluate('CONFORMANCE.bench.' + name + '.iterations') as number;
     machine.evaluate('CONFORMANCE.bench.' + name + '.run(' + Math.max(1, Math.floor(n / 10)) + ')'); // warm-up
     const t0 = performance.now();
-    machine.evaluate('CONFORMANCE.bench.' + name + '.run(' + n + ')');
+    const check = machine.evaluate('CONFORMANCE.bench.' + name + '.run(' + n + ')');
     const ms = performance.now() - t0;
+    // Every loop returns a non-negative checksum (decodeLoop answers -1 when a frame was not accepted).
+    if (typeof check !== 'number' || !(check >= 0)) throw new Error('sandbox bench ' + name + ' failed: ' + String(check));
     const perSecond = (n / ms) * 1000;
     printFigure('sandbox', { name, value: perSecond, unit: spec + '/s', note: 'Espruino Linux est. ' + (perSecond / 500).toPrecision(2) + '-' + (perSecond / 100).toPrecision(2) + ' ' + spec + '/s' });
   }

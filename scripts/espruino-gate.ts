@@ -276,7 +276,9 @@ export function checkEspruinoCode(code: string): Violation[] {
             report('missing-builtin', node, m.owner + '.' + m.name + ' does not exist on Espruino');
           }
         }
-        if (!node.computed && node.property.type === 'Identifier' && MISSING_METHOD_NAMES.includes(node.property.name)) {
+        // Only calls: a data field that happens to be named `at` is fine, `x.at(0)` is not.
+        const called = parent && parent.type === 'CallExpression' && parent.callee === node;
+        if (called && !node.computed && node.property.type === 'Identifier' && MISSING_METHOD_NAMES.includes(node.property.name)) {
           report('missing-method', node, '.' + node.property.name + ' does not exist on Espruino');
         }
         break;

@@ -47,6 +47,11 @@ describe('Espruino gate fixtures', () => {
     expect(v[0].line).toBe(2);
   });
 
+  it('flags missing methods only where they are called', () => {
+    expect(checkEspruinoCode('var p = { at: 5 }; var t = p.at + 1;')).toEqual([]);
+    expect(checkEspruinoCode('var a = [1]; var t = a.at(-1);').map((v) => v.rule)).toEqual(['missing-method']);
+  });
+
   it('does not confuse locals with missing globals', () => {
     expect(checkEspruinoCode('function f(Map) { return Map + 1; } f(1);')).toEqual([]);
     expect(checkEspruinoCode('var o = { Map: 1 }; o.Map = 2;')).toEqual([]);
