@@ -3,6 +3,10 @@ import { CommandConsole } from '../protocol/console/command-console';
 import { LineReader } from '../protocol/console/line-reader';
 import { clock, serialConsole, sha256 } from './platform';
 import { hashCommand, replCommand, statusCommand, versionCommand } from './console-commands';
+import type { Sample } from '../protocol/sample';
+import { DEFAULT_MODBUS } from '../protocol/module/default-modbus';
+import { Acquisition } from './acquisition';
+import { modbusCommand, readingsCommand } from './acquisition-commands';
 
 declare const FIRMWARE_VERSION: string;
 declare const FIRMWARE_HASH: string;
@@ -17,6 +21,9 @@ function banner(): string {
   return 'CEMS data-output module ' + FIRMWARE_VERSION + ' bundle ' + FIRMWARE_HASH.slice(0, 16) + '\r\n';
 }
 
+/** Every acquired Sample, valid or not, in acquisition order: the input of the emissions engine. */
+function onSample(_sample: Sample): void {}
+
 function boot(): void {
   // Espruino switches its unauthenticated Telnet console on at every boot.
   require('TelnetServer').setOptions({ mode: 'off' });
@@ -28,11 +35,14 @@ function boot(): void {
   // Move the REPL to a loopback device so Serial1 carries only the technician console.
   E.setConsole('LoopbackA', { force: true });
   Serial1.setup(CONSOLE_BAUD);
+  const acquisition = new Acquisition(clock, onSample);
   const technician = new CommandConsole(serialConsole, [
     versionCommand(BOARD),
     statusCommand(bootMs, clock.nowMs),
     hashCommand(sha256),
     replCommand(),
+    readingsCommand(acquisition, clock),
+    modbusCommand(acquisition, clock),
   ]);
   const reader = new LineReader(
     CONSOLE_MAX_LINE,
@@ -41,6 +51,7 @@ function boot(): void {
   );
   Serial1.on('data', (data: string) => reader.push(data));
   serialConsole.write(banner());
+  acquisition.start(DEFAULT_MODBUS, technician.out);
   technician.prompt();
 }
 

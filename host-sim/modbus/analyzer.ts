@@ -24,6 +24,8 @@ export interface SignalSpec {
   /** Reading on zero gas and on span gas during a calibration cycle. */
   zero: number;
   span: number;
+  /** Lowest value the quantity takes in operation; default 0 (concentrations). A suction pressure is negative. */
+  min?: number;
 }
 
 export interface AnalyzerModel {
@@ -264,7 +266,7 @@ export class VirtualAnalyzer implements RegisterStore {
     this.drift = Math.max(-0.1, Math.min(0.1, this.drift * Math.exp(-dt / HOUR) + 0.002 * Math.sqrt(dt / 1000) * this.rng.gauss()));
     for (const sig of this.model.signals) {
       let v = 0;
-      if (st === 'normal') v = Math.max(0, sig.base * VirtualAnalyzer.load(tMs, sig.diurnal) * (1 + this.drift) + sig.noise * this.rng.gauss());
+      if (st === 'normal') v = Math.max(sig.min ?? 0, sig.base * VirtualAnalyzer.load(tMs, sig.diurnal) * (1 + this.drift) + sig.noise * this.rng.gauss());
       else if (st === 'zero') v = sig.zero + (sig.noise / 4) * this.rng.gauss();
       else if (st === 'span') v = sig.span + (sig.noise / 4) * this.rng.gauss();
       this.writeValue(this.def(sig.register), v);

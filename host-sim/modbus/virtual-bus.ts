@@ -74,6 +74,8 @@ export interface FrameLog {
   bytes: number;
 }
 
+const FRAME_LOG_KEEP = 10000;
+
 interface BusEvent {
   t: number;
   seq: number;
@@ -93,6 +95,7 @@ export class VirtualBus {
     missing: 0,
     exceptions: 0,
   };
+  /** The most recent frames on the wire (at least FRAME_LOG_KEEP), oldest first. */
   readonly frames: FrameLog[] = [];
   faults: FaultConfig;
   /** Overrides for one slave address (e.g. a silent analyzer: { missingResponse: 1 }). */
@@ -168,6 +171,8 @@ export class VirtualBus {
     else if (from === 'slave') this.stats.slaveBytes += bytes.length;
     else this.stats.noiseBytes += bytes.length;
     this.frames.push({ from: from, startMs: start, endMs: end, bytes: bytes.length });
+    // Bounded, so that a long interactive session does not grow without end.
+    if (this.frames.length >= 2 * FRAME_LOG_KEEP) this.frames.splice(0, this.frames.length - FRAME_LOG_KEEP);
     if (from === 'master') this.toSlaves(bytes, start);
     else this.toMaster(bytes, start);
   }

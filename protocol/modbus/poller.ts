@@ -71,7 +71,7 @@ interface ChannelPlan {
   channel: ResolvedChannel;
   read: number;
   /** Byte offset (registers) or bit index (coils/discrete inputs) inside the read's data. */
-  at: number;
+  offset: number;
   statusRead: number;
   statusAt: number;
 }
@@ -127,7 +127,7 @@ function buildGroup(device: DeviceRuntime, periodMs: number, channels: ResolvedC
   for (let i = 0; i < channels.length; i++) {
     const r = channels[i].register;
     const ri = locate(reads, r.fc, r.address);
-    const plan: ChannelPlan = { channel: channels[i], read: ri, at: offsetIn(reads[ri], r.address), statusRead: -1, statusAt: 0 };
+    const plan: ChannelPlan = { channel: channels[i], read: ri, offset: offsetIn(reads[ri], r.address), statusRead: -1, statusAt: 0 };
     if (r.status !== null) {
       plan.statusRead = locate(reads, r.status.fc, r.status.address);
       plan.statusAt = offsetIn(reads[plan.statusRead], r.status.address);
@@ -377,7 +377,7 @@ export class Poller {
       s.native = nativeStatus(reg.status, sr.data, p.statusAt);
       status = evaluateStatus(s.native, reg.status.rules);
     }
-    const raw = reg.type === 'bit' ? getBit(read.data, p.at) : decodeRegisters(read.data, p.at, reg.type, reg.order);
+    const raw = reg.type === 'bit' ? getBit(read.data, p.offset) : decodeRegisters(read.data, p.offset, reg.type, reg.order);
     let value = scaleValue(raw, reg.scale, reg.divisor, reg.offset);
     if (!isFinite(value)) {
       value = NaN;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ModbusConfig, resolveModbusConfig, validateModbusConfig } from '../../protocol/modbus/config';
 import { BUILTIN_PROFILES } from '../../protocol/modbus/profiles/index';
-import { demoConfig } from '../../host-sim/modbus/sim';
+import { demoConfig } from '../../host-sim/modbus/plant';
+import { mixedPlant } from './helpers';
 
 function base(): ModbusConfig {
   return {
@@ -30,8 +31,9 @@ function base(): ModbusConfig {
 }
 
 describe('Modbus configuration validator', () => {
-  it('accepts the demonstration plant and every built-in profile as a user profile', () => {
+  it('accepts the default and the mixed plant and every built-in profile as a user profile', () => {
     expect(validateModbusConfig(demoConfig())).toEqual([]);
+    expect(validateModbusConfig(mixedPlant())).toEqual([]);
     expect(validateModbusConfig(base())).toEqual([]);
     const profiles = Object.keys(BUILTIN_PROFILES).map((k) => ({ ...BUILTIN_PROFILES[k], id: 'MY_' + k }));
     expect(validateModbusConfig({ ...base(), profiles })).toEqual([]);

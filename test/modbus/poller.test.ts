@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../protocol/sample';
 import { ModbusConfig, resolveModbusConfig } from '../../protocol/modbus/config';
 import { Poller } from '../../protocol/modbus/poller';
-import { SimulatedBus, demoConfig, simulate } from '../../host-sim/modbus/sim';
+import { SimulatedBus, simulate } from '../../host-sim/modbus/sim';
 import { defaultSchedule } from '../../host-sim/modbus/analyzer';
 import { noFaults } from '../../host-sim/modbus/virtual-bus';
+import { mixedPlant } from './helpers';
 
 const T0 = Date.UTC(2026, 0, 15, 10);
 const REGISTER_OF: { [channel: string]: [string, string] } = {
@@ -38,7 +39,7 @@ function checkServed(mismatches: string[], strict: boolean) {
 describe('poll scheduler on the virtual bus', () => {
   it('polls every channel at its period with the planned reads and decodes the served values exactly', () => {
     const mismatches: string[] = [];
-    const [sim] = simulate(demoConfig(), { seed: 1, startMs: T0, onSample: checkServed(mismatches, true) });
+    const [sim] = simulate(mixedPlant(), { seed: 1, startMs: T0, onSample: checkServed(mismatches, true) });
     const plans = sim.poller.groups.map((g) => [g.device.dev.id, g.periodMs, g.reads.map((r) => [r.req.fc, r.req.address, r.req.quantity])]);
     expect(plans).toEqual([
       ['gm32', 1000, [[4, 5000, 37]]],
@@ -64,7 +65,7 @@ describe('poll scheduler on the virtual bus', () => {
   it('maps calibration, fault and warm-up states to status, keeps native bits and never reports 0.0 as a value', () => {
     const sched = { ...defaultSchedule(), warmupMs: 10000, calOffsetMs: 20000, calPhaseMs: 10000, calPeriodMs: 3600000 };
     sched.faults = [{ startMs: 45000, endMs: 55000 }];
-    const [sim] = simulate(demoConfig(), {
+    const [sim] = simulate(mixedPlant(), {
       seed: 2,
       startMs: T0,
       powerOnMs: T0,
@@ -90,7 +91,7 @@ describe('poll scheduler on the virtual bus', () => {
   });
 
   it('marks a silent analyzer COMMS_LOSS, reports it offline and stops retrying it', () => {
-    const cfg: ModbusConfig = demoConfig();
+    const cfg: ModbusConfig = mixedPlant();
     const [sim] = simulate(cfg, { seed: 3, startMs: T0 });
     sim.bus.faultsBySlave[2] = { missingResponse: 1 };
     sim.runUntil(T0 + 10000);
@@ -122,7 +123,7 @@ describe('poll scheduler on the virtual bus', () => {
       exception: 0.05,
       exceptionCode: 6,
     };
-    const [sim] = simulate(demoConfig(), { seed: 4, startMs: T0, faults, onSample: checkServed(mismatches, false) });
+    const [sim] = simulate(mixedPlant(), { seed: 4, startMs: T0, faults, onSample: checkServed(mismatches, false) });
     sim.runUntil(T0 + 300000);
     const samples = sim.drain();
     expect(mismatches).toEqual([]);
@@ -149,7 +150,7 @@ describe('poll scheduler on the virtual bus', () => {
   it('is deterministic for a seed', () => {
     const run = (seed: number) => {
       const faults = { ...noFaults(), crcCorruption: 0.1, noiseBurst: 0.1 };
-      const [sim] = simulate(demoConfig(), { seed, startMs: T0, faults });
+      const [sim] = simulate(mixedPlant(), { seed, startMs: T0, faults });
       sim.runUntil(T0 + 20000);
       return JSON.stringify(sim.drain()) + JSON.stringify(sim.poller.health());
     };
@@ -158,8 +159,8 @@ describe('poll scheduler on the virtual bus', () => {
   });
 
   it('keeps one transaction on the bus at a time', () => {
-    const [bus] = resolveModbusConfig(demoConfig());
-    const sim = new SimulatedBus(demoConfig(), bus, { seed: 5, startMs: T0, faults: { ...noFaults(), missingResponse: 0.3 } });
+    const [bus] = resolveModbusConfig(mixedPlant());
+    const sim = new SimulatedBus(mixedPlant(), bus, { seed: 5, startMs: T0, faults: { ...noFaults(), missingResponse: 0.3 } });
     const m = sim.poller.master;
     const start = m.start.bind(m);
     let overlaps = 0;
