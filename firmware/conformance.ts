@@ -2,6 +2,9 @@
 // exactly like the firmware and checked by the same Espruino gate, so the same fixed inputs run on Espruino (or in the
 // Espruino-profile sandbox) and in Node and their outputs can be compared byte for byte. Every result is JSON-safe:
 // hex strings, ASCII text, small integers and booleans; floats only as float64 bits in hex (espruino.md §3).
+// CONFORMANCE.atecc signs records through the firmware's secure-element path (EspruinoI2cBus on I2C1, the driver,
+// Atecc608Signer, RecordChain): asynchronous, because the chip's execution times go through setTimeout.
+import { openSecureElement } from './atecc608/secure-element';
 import { sha256 } from './platform';
 import { toHex } from '../protocol/bytes';
 import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors } from '../protocol/atecc608/vectors';
@@ -17,6 +20,8 @@ import {
   modbusRegisterVectors,
 } from '../protocol/modbus/vectors';
 import { createRecordBuildLoop, createRecordVerifyLoop } from '../protocol/record/bench-loop';
+import { RecordChain } from '../protocol/record/chain';
+import { FIXTURE_START_MS, HOUR_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../protocol/record/fixtures';
 import { goldenRecordsHex } from '../protocol/record/golden';
 
 interface BenchLoop {
@@ -58,4 +63,81 @@ const bench: { [name: string]: BenchLoop } = {
   recordVerify: createRecordVerifyLoop(sha256),
 };
 
-(globalThis as { [k: string]: unknown }).CONFORMANCE = { vectors: vectors, bench: bench };
+interface AteccSignResult {
+  /** Period records signed by this call. */
+  records: number;
+  /** Their total COSE_Sign1 bytes. */
+  bytes: number;
+  kid: string;
+  /** The last record, COSE_Sign1 bytes in hex. */
+  last: string;
+}
+
+/** `err` is "CODE: message" (JSON-safe) or null. */
+type AteccSignDone = (err: string | null, result: AteccSignResult | null) => void;
+
+// The secure element (ATECC608 at 0x60 on I2C1, SCL D22 / SDA D21, key slot 0) and the chain it signs, opened by the
+// first signRecords call; later calls continue the same chain.
+let ateccChain: RecordChain | null = null;
+let ateccKid = '';
+let ateccHour = 0;
+
+function openAteccChain(done: (err: string | null) => void): void {
+  openSecureElement({ i2c: I2C1, scl: 'D22', sda: 'D21', address: 0x60, slot: 0, gpioWake: false }, function (err, signer) {
+    if (err || !signer) {
+      done(err ? err.code + ': ' + err.message : 'ATECC_NO_SIGNER: no signer');
+      return;
+    }
+    const chain = new RecordChain({ sha256: sha256, signer: signer, identity: fixtureIdentity(sha256), store: { save: function () {} }, reserveBlock: 64 });
+    ateccKid = toHex(signer.kid);
+    chain.boot({ nowMs: FIXTURE_START_MS, time: fixtureTime(), reason: 'power-on', persisted: null, journalTail: null }, function (bootErr) {
+      if (bootErr) {
+        done(bootErr.code + ': ' + bootErr.message);
+        return;
+      }
+      ateccChain = chain;
+      done(null);
+    });
+  });
+}
+
+/** Appends n 10-quantity hourly records one after another (each waits for the chip's signature). */
+function signHourlyRecords(chain: RecordChain, n: number, done: AteccSignDone): void {
+  let signed = 0;
+  let bytes = 0;
+  let last: Uint8Array | null = null;
+  function next(): void {
+    if (signed === n) {
+      done(null, { records: signed, bytes: bytes, kid: ateccKid, last: last === null ? '' : toHex(last) });
+      return;
+    }
+    const start = FIXTURE_START_MS + ateccHour * HOUR_MS;
+    ateccHour++;
+    chain.append({ time: fixtureTime(), createdMs: start + HOUR_MS + 1000, period: fixtureHourlyPeriod(start, 0), event: null }, function (err, rec) {
+      if (err || !rec) {
+        done(err ? err.code + ': ' + err.message : 'CHAIN_SIGN: no record', null);
+        return;
+      }
+      signed++;
+      bytes += rec.length;
+      last = rec;
+      next();
+    });
+  }
+  next();
+}
+
+const atecc = {
+  signRecords: function (n: number, done: AteccSignDone): void {
+    if (ateccChain !== null) {
+      signHourlyRecords(ateccChain, n, done);
+      return;
+    }
+    openAteccChain(function (err) {
+      if (err !== null || ateccChain === null) done(err, null);
+      else signHourlyRecords(ateccChain, n, done);
+    });
+  },
+};
+
+(globalThis as { [k: string]: unknown }).CONFORMANCE = { vectors: vectors, bench: bench, atecc: atecc };
