@@ -28,6 +28,9 @@ export interface MachineOptions {
   jsVars?: number;
 }
 
+/** V8 heap bytes counted as one Espruino JsVar block in the memory proxy (see measureContextMemory). */
+const BYTES_PER_BLOCK_ESTIMATE = 56;
+
 const SERIAL_NAMES = ['Serial1', 'Serial2', 'Serial3', 'LoopbackA', 'LoopbackB'] as const;
 type SerialName = (typeof SERIAL_NAMES)[number];
 
@@ -147,7 +150,9 @@ export class EspruinoMachine {
   private bootFile: string | null = null;
   private consoleDevice: SimSerial;
   private readonly jsVars: number;
-  private heapAtBoot = 0;
+  /** V8's own estimate of this interpreter context's heap, refreshed asynchronously (vm.measureMemory). */
+  contextBytes = 0;
+  private measuring = false;
   private watchdogTimer = 0;
   private readonly bootTimers: number[] = [];
 
@@ -207,7 +212,7 @@ export class EspruinoMachine {
     this.boots++;
     this.telnet.mode = 'on'; // Espruino switches Telnet on at every boot
     this.consoleDevice = this.serial.Serial1;
-    this.heapAtBoot = process.memoryUsage().heapUsed;
+    this.contextBytes = 0;
     const globals: { [k: string]: unknown } = {};
     this.context = vm.createContext(globals, { name: 'espruino', codeGeneration: { strings: true, wasm: false } });
     const realm: Realm = vm.runInContext('({ Uint8Array: Uint8Array, ArrayBuffer: ArrayBuffer, Error: Error })', this.context);
@@ -244,6 +249,29 @@ export class EspruinoMachine {
       parseFloat: espruinoParseFloat,
     });
     Object.assign(globals, this.espruinoGlobals(runtime, rand, processListeners));
+  }
+
+  /**
+   * Starts a measurement of the context's heap; process.memory() reports the latest one. It is a proxy only: V8
+   * objects and Espruino's 14-byte JsVars differ, and V8 also counts compiled code that Espruino keeps in flash.
+   */
+  measureContextMemory(): void {
+    if (this.measuring || !this.context) return;
+    this.measuring = true;
+    const context = this.context;
+    // vm.measureMemory is marked experimental; keep its one-time warning off the technician console.
+    const emitWarning = process.emitWarning;
+    process.emitWarning = () => undefined;
+    const measurement = vm.measureMemory({ mode: 'detailed', execution: 'eager' });
+    process.emitWarning = emitWarning;
+    measurement
+      .then((r) => {
+        const detailed = r as unknown as { other?: { jsMemoryEstimate: number }[] };
+        const own = (detailed.other ?? []).map((o) => o.jsMemoryEstimate);
+        if (this.context === context && own.length) this.contextBytes = Math.max(...own);
+      })
+      .catch(() => undefined)
+      .finally(() => (this.measuring = false));
   }
 
   private print(text: string): void {
@@ -341,6 +369,19 @@ export class EspruinoMachine {
       console: { log: (...args: unknown[]) => machine.print(args.map((a) => String(a)).join(' ')) },
       digitalWrite: (p: unknown, v: unknown) => machine.pins.digitalWrite(p, v),
       digitalRead: (p: unknown) => machine.pins.digitalRead(p),
+      // Drives the pin to `value`, then toggles it after each duration (ms), as the ESP32's RMT-timed pulse does.
+      digitalPulse: (p: unknown, value: unknown, time: unknown) => {
+        const durations = (Array.isArray(time) ? time : [time]).map((t) => Number(t));
+        let level = value ? 1 : 0;
+        machine.pins.digitalWrite(p, level);
+        let at = 0;
+        for (const d of durations) {
+          at += d;
+          level ^= 1;
+          const l = level;
+          machine.time.setTimer(() => machine.pins.digitalWrite(p, l), at, false);
+        }
+      },
       pinMode: (p: unknown, m: unknown) => machine.pins.pinMode(p, m),
       load: (file?: string) => machine.time.setTimer(() => machine.powerOn(file ?? '.bootcde'), 0, false),
       require: (name: string) => {
@@ -350,7 +391,8 @@ export class EspruinoMachine {
       process: {
         env: { VERSION: '2v29', BOARD: 'ESP32' },
         memory: () => {
-          const usage = Math.max(0, Math.min(machine.jsVars, Math.ceil((process.memoryUsage().heapUsed - machine.heapAtBoot) / 14)));
+          machine.measureContextMemory();
+          const usage = Math.min(machine.jsVars, Math.ceil(machine.contextBytes / BYTES_PER_BLOCK_ESTIMATE));
           return { free: machine.jsVars - usage, usage, total: machine.jsVars, history: 0, gc: 0, gctime: 0, blocksize: 14 };
         },
         on: (ev: string, fn: () => void) => processListeners.on(ev, fn),

@@ -117,6 +117,17 @@ describe('peripherals', () => {
     expect(() => m.evaluate('I2C1.writeTo(0x60, [1])')).toThrow("I2C1.writeTo: slave doesn't ACK the transfer");
   });
 
+  it('digitalPulse drives a pin for the given time (RS-485 DE timing)', () => {
+    const { m, time } = machine();
+    const t0 = time.nowMs();
+    m.evaluate('digitalPulse("D4", 1, 2.5)');
+    time.advance(5);
+    const writes = m.pins.writes.filter((w) => w.pin === 'D4');
+    expect(writes.map((w) => w.value)).toEqual([1, 0]);
+    expect(writes[1].tMs - writes[0].tMs).toBeCloseTo(2.5, 6);
+    expect(writes[0].tMs).toBeGreaterThanOrEqual(t0);
+  });
+
   it('a watchdog that is not kicked resets the machine', () => {
     const { m, time } = machine();
     m.evaluate('E.enableWatchdog(2, false)');
