@@ -1,5 +1,6 @@
 // Config validation primitives with path-named errors, and the profile overrides an installation may apply to the
 // fields its jurisdiction leaves configurable.
+import { lookup } from '../own';
 import { CONDITIONS } from './conditions';
 import type { ConfigError } from './config-types';
 import { configNumber, isInt } from './numbers';
@@ -137,8 +138,8 @@ export function applyOverrides(c: Checker, base: Profile, v: unknown): Profile {
     else if (!isNaN(m)) c.fail('overrides.periodMinutes', 'CEMS_CFG_RANGE', 'must be 30 or 60');
   }
   if (o.conditions !== undefined && base.standardized.indexOf('conditions') < 0) {
-    const id = c.oneOf(o.conditions, 'overrides.conditions', keysOf(CONDITIONS));
-    if (id) p.conditions = CONDITIONS[id];
+    const cond = lookup(CONDITIONS, c.oneOf(o.conditions, 'overrides.conditions', keysOf(CONDITIONS)));
+    if (cond !== undefined) p.conditions = cond;
   }
   if (o.o2K !== undefined && base.standardized.indexOf('o2K') < 0) {
     const k = c.num(o.o2K, 'overrides.o2K', true);

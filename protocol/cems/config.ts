@@ -1,6 +1,7 @@
 // Configuration compiler: validates an installation's config against its jurisdiction profile and builds the
 // channel and output tables the engine runs on. Every error names its path (e.g. "channels[2].calibration.b").
 import { codedError, errorMessage } from '../errors';
+import { hasOwn, lookup } from '../own';
 import type { ReferenceConditions } from './conditions';
 import { applyOverrides, Checker, keysOf } from './config-checker';
 import type { CemsConfig, ChannelDef, ConfigError, OutputDef, OutputKind, SourceRef } from './config-types';
@@ -33,8 +34,8 @@ function sourceRef(c: Checker, cfg: CemsConfig, v: unknown, path: string, kinds:
   if (!o) return null;
   if (o.channel !== undefined) {
     const id = typeof o.channel === 'string' ? o.channel : '';
-    const ch = cfg.chanIndex[id];
-    if (typeof ch !== 'number') {
+    const ch = lookup(cfg.chanIndex, id);
+    if (ch === undefined) {
       c.fail(path + '.channel', 'CEMS_CFG_REF', 'no channel "' + id + '"');
       return null;
     }
@@ -52,11 +53,15 @@ function compileChannel(c: Checker, v: unknown, i: number): ChannelDef | null {
   const path = 'channels[' + i + ']';
   const o = c.obj(v, path);
   if (!o) return null;
-  const id = c.str(o.id, path + '.id');
-  if (id && !ID_RE.test(id)) c.fail(path + '.id', 'CEMS_CFG_ID', 'must match [a-z][a-z0-9_]*');
+  let id = c.str(o.id, path + '.id');
+  if (id && !ID_RE.test(id)) {
+    c.fail(path + '.id', 'CEMS_CFG_ID', 'must match [a-z][a-z0-9_]*');
+    // Like a missing id, an invalid one is not indexed (it could be "__proto__").
+    id = '';
+  }
   const quantity = c.oneOf(o.quantity, path + '.quantity', keysOf(QUANTITIES));
-  if (!quantity) return null;
-  const def = QUANTITIES[quantity];
+  const def = lookup(QUANTITIES, quantity);
+  if (!def) return null;
   const derived = o.sumOf !== undefined;
   const unit = derived && o.unit === undefined ? 'ppm' : c.oneOf(o.unit, path + '.unit', derived ? ['ppm'] : def.units);
   const water = o.water === undefined ? 'DRY' : c.oneOf(o.water, path + '.water', ['WET', 'DRY']);
@@ -200,8 +205,8 @@ function concentrationOutputs(b: Build, ch: ChannelDef, flowNdry: number): void 
     normalized = addOutput(b, ref);
   }
   const norm = cfg.outputs[normalized];
-  const ci = p.ciPct[ch.quantity];
-  if (typeof ci === 'number') {
+  const ci = lookup(p.ciPct, ch.quantity);
+  if (ci !== undefined) {
     norm.ciPct = ci;
     norm.elvDaily = c.num(o.elvDaily, path + '.elvDaily', true);
     if (!(norm.elvDaily > 0) && !isNaN(norm.elvDaily)) c.fail(path + '.elvDaily', 'CEMS_CFG_RANGE', 'must be > 0');
@@ -249,12 +254,14 @@ function compileFlow(b: Build, v: unknown): number {
   if ((o.velocity === undefined) === (o.volume === undefined)) {
     c.fail('flow', 'CEMS_CFG_RULE', 'give exactly one of velocity or volume');
   } else if (o.velocity !== undefined) {
-    velocityCh = typeof o.velocity === 'string' && typeof ci[o.velocity] === 'number' ? ci[o.velocity] : -1;
+    const k = typeof o.velocity === 'string' ? lookup(ci, o.velocity) : undefined;
+    velocityCh = k !== undefined ? k : -1;
     if (velocityCh < 0 || cfg.channels[velocityCh].quantity !== 'VELOCITY') {
       c.fail('flow.velocity', 'CEMS_CFG_REF', 'must name a VELOCITY channel');
     }
   } else {
-    volumeCh = typeof o.volume === 'string' && typeof ci[o.volume] === 'number' ? ci[o.volume] : -1;
+    const k = typeof o.volume === 'string' ? lookup(ci, o.volume) : undefined;
+    volumeCh = k !== undefined ? k : -1;
     if (volumeCh < 0 || cfg.channels[volumeCh].quantity !== 'FLOW') {
       c.fail('flow.volume', 'CEMS_CFG_REF', 'must name a FLOW channel');
     }
@@ -309,8 +316,8 @@ function compileDerived(b: Build): void {
     if (ch.def.kind !== 'GAS') c.fail(path, 'CEMS_CFG_RULE', 'only gases can be summed');
     for (let j = 0; j < o.sumOf.length; j++) {
       const id = o.sumOf[j];
-      const k = typeof id === 'string' ? cfg.chanIndex[id] : undefined;
-      if (typeof k !== 'number') {
+      const k = typeof id === 'string' ? lookup(cfg.chanIndex, id) : undefined;
+      if (k === undefined) {
         c.fail(path + '[' + j + ']', 'CEMS_CFG_REF', 'no channel "' + String(id) + '"');
         continue;
       }
@@ -345,17 +352,20 @@ function resolveO2(b: Build, input: { [k: string]: unknown }): void {
         c.fail('o2RefPct', 'CEMS_CFG_RANGE', 'must be in [0, ' + (p.o2K === O2_K_21 ? '21' : '20.9') + ')');
       }
     }
-  } else if (typeof p.o2RefBySource[cfg.sourceType] === 'number') cfg.o2RefPct = p.o2RefBySource[cfg.sourceType];
+  } else {
+    const ref = lookup(p.o2RefBySource, cfg.sourceType);
+    if (ref !== undefined) cfg.o2RefPct = ref;
+  }
   cfg.o2LimitPct = p.o2K;
   if (p.o2Guard.kind === 'LIMIT') cfg.o2LimitPct = p.o2Guard.maxPct < p.o2K ? p.o2Guard.maxPct : p.o2K;
   else {
-    const cap = p.o2Guard.capPct[capKeys.indexOf('*') >= 0 ? '*' : cfg.sourceType];
-    if (typeof cap === 'number') cfg.o2CapPct = cap;
+    const cap = lookup(p.o2Guard.capPct, capKeys.indexOf('*') >= 0 ? '*' : cfg.sourceType);
+    if (cap !== undefined) cfg.o2CapPct = cap;
   }
   if (input.o2Channel !== undefined) {
     const id = typeof input.o2Channel === 'string' ? input.o2Channel : '';
-    const k = cfg.chanIndex[id];
-    if (typeof k !== 'number' || cfg.channels[k].quantity !== 'O2') {
+    const k = lookup(cfg.chanIndex, id);
+    if (k === undefined || cfg.channels[k].quantity !== 'O2') {
       c.fail('o2Channel', 'CEMS_CFG_REF', 'must name an O2 channel');
     }
     else cfg.o2Ch = k;
@@ -372,9 +382,9 @@ function compileCo2e(b: Build, v: unknown): void {
   out.totalUnit = 't';
   const ids = keysOf(g);
   for (let i = 0; i < ids.length; i++) {
-    const k = b.cfg.outIndex[ids[i] + '.mass'];
+    const k = lookup(b.cfg.outIndex, ids[i] + '.mass');
     const w = c.num(g[ids[i]], 'co2e.gwp.' + ids[i], true);
-    if (typeof k !== 'number') c.fail('co2e.gwp.' + ids[i], 'CEMS_CFG_REF', 'channel "' + ids[i] + '" has no mass rate');
+    if (k === undefined) c.fail('co2e.gwp.' + ids[i], 'CEMS_CFG_REF', 'channel "' + ids[i] + '" has no mass rate');
     else out.terms.push({ out: k, w: w });
   }
   if (!out.terms.length) c.fail('co2e.gwp', 'CEMS_CFG_MISSING', 'list at least one channel');
@@ -386,7 +396,7 @@ export function validateConfig(input: unknown): { config: CemsConfig | null; err
   const c = new Checker();
   const root = c.obj(input, '$');
   if (!root) return { config: null, errors: c.errors };
-  const base = PROFILES[typeof root.profile === 'string' ? root.profile : ''];
+  const base = typeof root.profile === 'string' ? lookup(PROFILES, root.profile) : undefined;
   if (!base) {
     c.fail('profile', 'CEMS_CFG_ENUM', 'must be one of ' + keysOf(PROFILES).join(', '));
     return { config: null, errors: c.errors };
@@ -429,10 +439,12 @@ export function validateConfig(input: unknown): { config: CemsConfig | null; err
     const ch = compileChannel(c, root.channels[i], i);
     const raw = root.channels[i] as { [k: string]: unknown };
     if (!ch) return { config: null, errors: c.errors };
-    if (typeof cfg.chanIndex[ch.id] === 'number') {
-      c.fail('channels[' + i + '].id', 'CEMS_CFG_DUPLICATE', 'duplicate channel id "' + ch.id + '"');
+    if (ch.id !== '') {
+      if (hasOwn(cfg.chanIndex, ch.id)) {
+        c.fail('channels[' + i + '].id', 'CEMS_CFG_DUPLICATE', 'duplicate channel id "' + ch.id + '"');
+      }
+      cfg.chanIndex[ch.id] = i;
     }
-    cfg.chanIndex[ch.id] = i;
     cfg.channels.push(ch);
     b.raw.push(raw);
   }

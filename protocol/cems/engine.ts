@@ -11,7 +11,8 @@
 //   as one CLOCK_JUMP event, and the engine restarts at the new time.
 import type { Sample, Status } from '../sample';
 import { codedError, errorCode, errorMessage } from '../errors';
-import type { CemsConfig, OutputDef } from './config';
+import { lookup } from '../own';
+import type { CemsConfig, OutputDef, OutputKind } from './config';
 import type { Basis } from './convert';
 import { iedValidated } from './convert';
 import type { DayAcc, MinuteAcc, PeriodAcc, PeriodVerdict } from './averaging';
@@ -444,6 +445,27 @@ function substituteP75(
   return false;
 }
 
+/**
+ * Which outputs the Part 75 negative-to-zero rule (MODC 21, §75.57 Table 4a) concerns, by output kind: emission rates
+ * always; measured and normalized values when their quantity says so (QuantityDef.negativeToZero: concentrations and
+ * moisture, not stack conditions); flows never.
+ */
+const NEGATIVE_TO_ZERO: { [K in OutputKind]: 'ALWAYS' | 'QUANTITY' | 'NEVER' } = {
+  MEASURED: 'QUANTITY',
+  DRY: 'QUANTITY',
+  REF: 'QUANTITY',
+  MASS: 'ALWAYS',
+  CO2E: 'ALWAYS',
+  FLOW_ACT: 'NEVER',
+  FLOW_NDRY: 'NEVER',
+};
+
+function negativeToZero(cfg: CemsConfig, o: OutputDef): boolean {
+  const rule = NEGATIVE_TO_ZERO[o.kind];
+  if (rule === 'QUANTITY') return o.ch >= 0 && cfg.channels[o.ch].def.negativeToZero;
+  return rule === 'ALWAYS';
+}
+
 function periodValue(e: CemsEngine, o: OutputDef, a: PeriodAcc, verdict: PeriodVerdict, startMs: number): PeriodValue {
   const cfg = e.cfg;
   const valid = verdict.status === S_VALID;
@@ -462,7 +484,7 @@ function periodValue(e: CemsEngine, o: OutputDef, a: PeriodAcc, verdict: PeriodV
     if (e.usesModc) {
       modc = o.ch >= 0 ? cfg.channels[o.ch].modc : '01';
       if (reasons & R_DILUENT_CAP) modc = MODC_DILUENT_CAP;
-      if (reported < 0) {
+      if (reported < 0 && negativeToZero(cfg, o)) {
         reported = 0;
         modc = MODC_NEGATIVE_TO_ZERO;
         reasons |= R_NEGATIVE_TO_ZERO;
@@ -659,8 +681,8 @@ function pushUnsafe(e: CemsEngine, smp: Sample): void {
     s.rejected.malformed++;
     return;
   }
-  const ch = e.cfg.chanIndex[typeof smp.channel === 'string' ? smp.channel : ''];
-  if (typeof ch !== 'number' || e.cfg.channels[ch].sumOf.length > 0) {
+  const ch = typeof smp.channel === 'string' ? lookup(e.cfg.chanIndex, smp.channel) : undefined;
+  if (ch === undefined || e.cfg.channels[ch].sumOf.length > 0) {
     s.rejected.unknownChannel++;
     return;
   }

@@ -24,6 +24,12 @@ export interface QuantityDef {
   minValid: number;
   /** Highest physically meaningful value (samples above are invalid); Infinity when unbounded. */
   maxValid: number;
+  /**
+   * A negative hourly value can only be a measurement artefact and is reported as zero where the regime says so
+   * (Part 75 MODC 21: pollutant and CO2 concentrations, moisture). False for O2 (not in that list) and for stack
+   * conditions, which can be legitimately negative (static pressure, temperature in degC).
+   */
+  negativeToZero: boolean;
 }
 
 export const M_SO2 = ratio(64064, 1000);
@@ -43,7 +49,15 @@ const ABS_ZERO_C = ratio(-27315, 100);
 const GAS_UNITS = ['ppm', 'pct', 'mg/m3'];
 
 function gas(m: number, referenced: boolean): QuantityDef {
-  return { kind: 'GAS', molarMass: m, o2Referenced: referenced, units: GAS_UNITS, minValid: 0, maxValid: Infinity };
+  return {
+    kind: 'GAS',
+    molarMass: m,
+    o2Referenced: referenced,
+    units: GAS_UNITS,
+    minValid: 0,
+    maxValid: Infinity,
+    negativeToZero: true,
+  };
 }
 
 export const QUANTITIES: { [id: string]: QuantityDef } = {
@@ -58,11 +72,51 @@ export const QUANTITIES: { [id: string]: QuantityDef } = {
   CO2: gas(M_CO2, false),
   N2O: gas(M_N2O, false),
   CH4: gas(M_CH4, false),
-  TOC: { kind: 'PARTICULATE', molarMass: NaN, o2Referenced: true, units: ['mg/m3'], minValid: 0, maxValid: Infinity },
-  DUST: { kind: 'PARTICULATE', molarMass: NaN, o2Referenced: true, units: ['mg/m3'], minValid: 0, maxValid: Infinity },
-  O2: { kind: 'DILUENT', molarMass: NaN, o2Referenced: false, units: ['pct'], minValid: 0, maxValid: 100 },
-  H2O: { kind: 'MOISTURE', molarMass: NaN, o2Referenced: false, units: ['pct'], minValid: 0, maxValid: 100 },
-  VELOCITY: { kind: 'VELOCITY', molarMass: NaN, o2Referenced: false, units: ['m/s'], minValid: 0, maxValid: Infinity },
+  TOC: {
+    kind: 'PARTICULATE',
+    molarMass: NaN,
+    o2Referenced: true,
+    units: ['mg/m3'],
+    minValid: 0,
+    maxValid: Infinity,
+    negativeToZero: true,
+  },
+  DUST: {
+    kind: 'PARTICULATE',
+    molarMass: NaN,
+    o2Referenced: true,
+    units: ['mg/m3'],
+    minValid: 0,
+    maxValid: Infinity,
+    negativeToZero: true,
+  },
+  O2: {
+    kind: 'DILUENT',
+    molarMass: NaN,
+    o2Referenced: false,
+    units: ['pct'],
+    minValid: 0,
+    maxValid: 100,
+    negativeToZero: false,
+  },
+  H2O: {
+    kind: 'MOISTURE',
+    molarMass: NaN,
+    o2Referenced: false,
+    units: ['pct'],
+    minValid: 0,
+    maxValid: 100,
+    negativeToZero: true,
+  },
+  VELOCITY: {
+    kind: 'VELOCITY',
+    molarMass: NaN,
+    o2Referenced: false,
+    units: ['m/s'],
+    minValid: 0,
+    maxValid: Infinity,
+    negativeToZero: false,
+  },
   TEMPERATURE: {
     kind: 'TEMPERATURE',
     molarMass: NaN,
@@ -70,6 +124,7 @@ export const QUANTITIES: { [id: string]: QuantityDef } = {
     units: ['degC'],
     minValid: ABS_ZERO_C,
     maxValid: Infinity,
+    negativeToZero: false,
   },
   STATIC_PRESSURE: {
     kind: 'PRESSURE',
@@ -78,6 +133,7 @@ export const QUANTITIES: { [id: string]: QuantityDef } = {
     units: ['Pa', 'kPa'],
     minValid: -Infinity,
     maxValid: Infinity,
+    negativeToZero: false,
   },
   AMBIENT_PRESSURE: {
     kind: 'PRESSURE',
@@ -86,8 +142,17 @@ export const QUANTITIES: { [id: string]: QuantityDef } = {
     units: ['Pa', 'kPa'],
     minValid: 0,
     maxValid: Infinity,
+    negativeToZero: false,
   },
-  FLOW: { kind: 'FLOW', molarMass: NaN, o2Referenced: false, units: ['m3/h', 'm3/s'], minValid: 0, maxValid: Infinity },
+  FLOW: {
+    kind: 'FLOW',
+    molarMass: NaN,
+    o2Referenced: false,
+    units: ['m3/h', 'm3/s'],
+    minValid: 0,
+    maxValid: Infinity,
+    negativeToZero: false,
+  },
 };
 
 /** Factor from a unit to the engine's working unit of its dimension (kPa -> Pa, m3/s -> m3/h). */

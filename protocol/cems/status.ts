@@ -1,5 +1,6 @@
 // Normalized status handling and the native code sets (cems.md §5): HJ 212 data flags and Part 75 MODCs.
 // Status counts are kept as fixed arrays indexed by STATUS_LIST so averaging state stays plain, persistable data.
+import { lookup } from '../own';
 import { STATUS_LIST } from '../sample';
 
 export { STATUS_LIST };
@@ -26,8 +27,8 @@ const INDEX: { [s: string]: number } = (function (): { [s: string]: number } {
 
 /** Index of a status, or -1 for anything that is not a Status. */
 export function statusIndex(s: string): number {
-  const i = INDEX[s];
-  return typeof i === 'number' ? i : -1;
+  const i = lookup(INDEX, s);
+  return i !== undefined ? i : -1;
 }
 
 /**

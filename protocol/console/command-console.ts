@@ -1,6 +1,7 @@
 // Technician console: a table of named commands over a line-based port. Each command writes plain ASCII lines.
 import type { ConsoleOut } from '../ports';
 import { errorMessage } from '../errors';
+import { hasOwn, lookup } from '../own';
 
 export interface ConsoleCommand {
   name: string;
@@ -44,7 +45,7 @@ export class CommandConsole {
   }
 
   private add(command: ConsoleCommand): void {
-    if (!this.commands[command.name]) this.names.push(command.name);
+    if (!hasOwn(this.commands, command.name)) this.names.push(command.name);
     this.commands[command.name] = command;
   }
 
@@ -56,7 +57,7 @@ export class CommandConsole {
     const words = line.trim().split(/\s+/);
     const name = words[0];
     if (name) {
-      const command = this.commands[name];
+      const command = lookup(this.commands, name);
       if (!command) {
         this.out.line('ERROR unknown command "' + name + '" (type help)');
       } else {

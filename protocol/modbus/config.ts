@@ -3,6 +3,7 @@
 // valid configuration into PDU addresses, decoders and read limits for the poller.
 
 import { codedError } from '../errors';
+import { hasOwn } from '../own';
 import { ADDRESSINGS, Addressing, TABLES, Table, isBitTable, tableFc, toPduAddress } from './addressing';
 import { MAX_READ_BITS, MAX_READ_REGISTERS } from './codec';
 import { LineSettings, Parity, interFrameMs, wireTimeMs } from './line';
@@ -280,22 +281,26 @@ function registerDefOk(c: Checker, r: unknown, path: string, addressing: Address
   c.str(r, 'status', p, false);
 }
 
-/** Names defined in a list of objects with `name`; reports duplicates. */
-function namesOf(c: Checker, items: unknown[], path: string): { [name: string]: number } {
-  const seen: { [name: string]: number } = {};
+// Tables filled from configured names and ids key them as '#' + name, so that no name (e.g. "constructor" or
+// "__proto__") is ever an Object.prototype member.
+
+/** Names defined in a list of objects with `name` ('#' + name -> index); reports duplicates. */
+function namesOf(c: Checker, items: unknown[], path: string): { [key: string]: number } {
+  const seen: { [key: string]: number } = {};
   for (let i = 0; i < items.length; i++) {
     const it = items[i];
     if (!isObj(it) || typeof it.name !== 'string') continue;
-    if (seen[it.name] !== undefined) c.err(path + '[' + i + '].name', 'duplicate name "' + it.name + '"');
-    else seen[it.name] = i;
+    if (seen['#' + it.name] !== undefined) c.err(path + '[' + i + '].name', 'duplicate name "' + it.name + '"');
+    else seen['#' + it.name] = i;
   }
   return seen;
 }
 
-function statusRefsOk(c: Checker, regs: unknown[], path: string, statusNames: { [n: string]: boolean }): void {
+/** `statusNames`: '#' + name of every status the registers may refer to. */
+function statusRefsOk(c: Checker, regs: unknown[], path: string, statusNames: { [key: string]: boolean }): void {
   for (let i = 0; i < regs.length; i++) {
     const r = regs[i];
-    if (isObj(r) && typeof r.status === 'string' && !statusNames[r.status]) {
+    if (isObj(r) && typeof r.status === 'string' && !statusNames['#' + r.status]) {
       c.err(path + '[' + i + '].status', 'unknown status "' + r.status + '"');
     }
   }
@@ -345,7 +350,7 @@ function profileOk(c: Checker, p: unknown, path: string): void {
   if (statuses !== null && registers !== null) {
     const sn = namesOf(c, statuses, q + 'statuses');
     namesOf(c, registers, q + 'registers');
-    const known: { [n: string]: boolean } = {};
+    const known: { [key: string]: boolean } = {};
     for (const k in sn) known[k] = true;
     statusRefsOk(c, registers, q + 'registers', known);
   }
@@ -402,30 +407,33 @@ export function minTimeoutMs(line: LineSettings): number {
   return wireTimeMs(CHUNK, line) + CHUNK_MARGIN_MS;
 }
 
-function profileIndex(cfg: Obj): { [id: string]: ProfileDef } {
-  const out: { [id: string]: ProfileDef } = {};
-  for (const k in BUILTIN_PROFILES) out[k] = BUILTIN_PROFILES[k];
+/** Built-in and configured profiles, '#' + id -> profile. */
+function profileIndex(cfg: Obj): { [key: string]: ProfileDef } {
+  const out: { [key: string]: ProfileDef } = {};
+  const builtin = Object.keys(BUILTIN_PROFILES);
+  for (let i = 0; i < builtin.length; i++) out['#' + builtin[i]] = BUILTIN_PROFILES[builtin[i]];
   const ps = cfg.profiles;
   if (Array.isArray(ps)) {
     for (let i = 0; i < ps.length; i++) {
       const p = ps[i];
-      if (isObj(p) && typeof p.id === 'string' && out[p.id] === undefined) out[p.id] = p as unknown as ProfileDef;
+      if (isObj(p) && typeof p.id === 'string' && out['#' + p.id] === undefined) out['#' + p.id] = p as unknown as ProfileDef;
     }
   }
   return out;
 }
 
-/** The merged definitions of a device: profile first, the device's own replacing same-named entries. */
+/** The merged definitions of a device ('#' + name -> entry): profile first, the device's own replacing same-named. */
 interface Merged {
-  registers: { [name: string]: { def: RegisterDef; addressing: Addressing; offset: number } };
-  statuses: { [name: string]: { def: StatusDef; addressing: Addressing; offset: number } };
+  registers: { [key: string]: { def: RegisterDef; addressing: Addressing; offset: number } };
+  statuses: { [key: string]: { def: StatusDef; addressing: Addressing; offset: number } };
   order: WordOrder;
   profile: ProfileDef | null;
   forbidden: ForbiddenRange[];
 }
 
-function merge(d: DeviceConfig, profiles: { [id: string]: ProfileDef }): Merged {
-  const profile = d.profile !== undefined && profiles[d.profile] !== undefined ? profiles[d.profile] : null;
+function merge(d: DeviceConfig, profiles: { [key: string]: ProfileDef }): Merged {
+  const found = d.profile !== undefined ? profiles['#' + d.profile] : undefined;
+  const profile = found !== undefined ? found : null;
   const m: Merged = { registers: {}, statuses: {}, order: 'ABCD', profile: profile, forbidden: [] };
   const own: Addressing = d.addressing !== undefined ? d.addressing : profile !== null ? profile.addressing : 'pdu';
   const off = d.addressOffset !== undefined ? d.addressOffset : 0;
@@ -433,11 +441,11 @@ function merge(d: DeviceConfig, profiles: { [id: string]: ProfileDef }): Merged 
     m.order = profile.wordOrder;
     for (let i = 0; i < profile.registers.length; i++) {
       const r = profile.registers[i];
-      m.registers[r.name] = { def: r, addressing: profile.addressing, offset: off };
+      m.registers['#' + r.name] = { def: r, addressing: profile.addressing, offset: off };
     }
     for (let i = 0; i < profile.statuses.length; i++) {
       const s = profile.statuses[i];
-      m.statuses[s.name] = { def: s, addressing: profile.addressing, offset: off };
+      m.statuses['#' + s.name] = { def: s, addressing: profile.addressing, offset: off };
     }
     const fb = profile.forbidden !== undefined ? profile.forbidden : [];
     for (let i = 0; i < fb.length; i++) {
@@ -449,9 +457,9 @@ function merge(d: DeviceConfig, profiles: { [id: string]: ProfileDef }): Merged 
   }
   if (d.wordOrder !== undefined) m.order = d.wordOrder;
   const regs = d.registers !== undefined ? d.registers : [];
-  for (let i = 0; i < regs.length; i++) m.registers[regs[i].name] = { def: regs[i], addressing: own, offset: 0 };
+  for (let i = 0; i < regs.length; i++) m.registers['#' + regs[i].name] = { def: regs[i], addressing: own, offset: 0 };
   const sts = d.statuses !== undefined ? d.statuses : [];
-  for (let i = 0; i < sts.length; i++) m.statuses[sts[i].name] = { def: sts[i], addressing: own, offset: 0 };
+  for (let i = 0; i < sts.length; i++) m.statuses['#' + sts[i].name] = { def: sts[i], addressing: own, offset: 0 };
   return m;
 }
 
@@ -459,8 +467,8 @@ function deviceOk(
   c: Checker,
   d: unknown,
   path: string,
-  profiles: { [id: string]: ProfileDef },
-  buses: { [id: string]: boolean },
+  profiles: { [key: string]: ProfileDef },
+  buses: { [key: string]: boolean },
 ): void {
   if (!isObj(d)) {
     c.err(path, 'expected an object');
@@ -468,16 +476,16 @@ function deviceOk(
   }
   const p = path + '.';
   c.str(d, 'id', p, true);
-  if (c.str(d, 'bus', p, true) && !buses[d.bus as string]) c.err(p + 'bus', 'unknown bus "' + d.bus + '"');
+  if (c.str(d, 'bus', p, true) && !buses['#' + d.bus]) c.err(p + 'bus', 'unknown bus "' + d.bus + '"');
   c.int(d, 'address', p, 1, 247, true);
   let profileOkFlag = true;
-  if (c.str(d, 'profile', p, false) && d.profile !== undefined && profiles[d.profile as string] === undefined) {
+  if (c.str(d, 'profile', p, false) && d.profile !== undefined && profiles['#' + d.profile] === undefined) {
     profileOkFlag = c.err(p + 'profile', 'unknown profile "' + d.profile + '"');
   }
   const addrOk = c.oneOf(d, 'addressing', p, ADDRESSINGS as string[], false);
   c.oneOf(d, 'wordOrder', p, WORD_ORDERS as string[], false);
   c.int(d, 'addressOffset', p, -65535, 65535, false);
-  const profile = d.profile !== undefined && profileOkFlag ? profiles[d.profile as string] : undefined;
+  const profile = d.profile !== undefined && profileOkFlag ? profiles['#' + d.profile] : undefined;
   const own: Addressing =
     d.addressing !== undefined && addrOk ? (d.addressing as Addressing) : profile !== undefined ? profile.addressing : 'pdu';
   const regs = c.list(d, 'registers', p, false);
@@ -491,7 +499,7 @@ function deviceOk(
   if (c.errors.length > 0 || channels === null) return;
   // The definitions are individually valid: check the merged view (references, shifted addresses, forbidden ranges).
   const m = merge(d as unknown as DeviceConfig, profiles);
-  const statusNames: { [n: string]: boolean } = {};
+  const statusNames: { [key: string]: boolean } = {};
   for (const k in m.statuses) statusNames[k] = true;
   statusRefsOk(c, regs as unknown[], p + 'registers', statusNames);
   if (d.addressOffset !== undefined && profile !== undefined) {
@@ -499,7 +507,7 @@ function deviceOk(
       const e = m.registers[k];
       if (e.offset === 0) continue;
       const a = pduOf(e.def.table, e.def.address, e.addressing, e.offset);
-      if (a < 0 || a + typeWords(e.def.type) > 65536) c.err(p + 'addressOffset', 'moves "' + k + '" outside 0..65535');
+      if (a < 0 || a + typeWords(e.def.type) > 65536) c.err(p + 'addressOffset', 'moves "' + e.def.name + '" outside 0..65535');
     }
   }
   for (let i = 0; i < channels.length; i++) {
@@ -512,7 +520,7 @@ function deviceOk(
     c.str(ch, 'id', cp + '.', true);
     c.int(ch, 'periodMs', cp + '.', 100, 86400000, true);
     if (!c.str(ch, 'register', cp + '.', true)) continue;
-    const e = m.registers[ch.register as string];
+    const e = m.registers['#' + ch.register];
     if (e === undefined) {
       c.err(cp + '.register', 'unknown register "' + ch.register + '"');
       continue;
@@ -522,7 +530,7 @@ function deviceOk(
     if (touchesForbidden(fc, a, a + typeWords(e.def.type), m.forbidden)) {
       c.err(cp + '.register', '"' + ch.register + '" lies in a forbidden range');
     }
-    const s = e.def.status !== undefined ? m.statuses[e.def.status] : undefined;
+    const s = e.def.status !== undefined ? m.statuses['#' + e.def.status] : undefined;
     if (s !== undefined) {
       const sa = pduOf(s.def.table, s.def.address, s.addressing, s.offset);
       const count = s.def.count !== undefined ? s.def.count : 1;
@@ -542,34 +550,34 @@ export function validateModbusConfig(cfg: unknown): string[] {
   }
   const profiles = c.list(cfg, 'profiles', '', false);
   if (profiles !== null) {
-    const ids: { [id: string]: boolean } = {};
+    const ids: { [key: string]: boolean } = {};
     for (let i = 0; i < profiles.length; i++) {
       profileOk(c, profiles[i], 'profiles[' + i + ']');
       const p = profiles[i];
       if (!isObj(p) || typeof p.id !== 'string') continue;
-      if (BUILTIN_PROFILES[p.id] !== undefined) c.err('profiles[' + i + '].id', '"' + p.id + '" is a built-in profile');
-      else if (ids[p.id]) c.err('profiles[' + i + '].id', 'duplicate id "' + p.id + '"');
-      ids[p.id] = true;
+      if (hasOwn(BUILTIN_PROFILES, p.id)) c.err('profiles[' + i + '].id', '"' + p.id + '" is a built-in profile');
+      else if (ids['#' + p.id]) c.err('profiles[' + i + '].id', 'duplicate id "' + p.id + '"');
+      ids['#' + p.id] = true;
     }
   }
   const buses = c.list(cfg, 'buses', '', true);
-  const busIds: { [id: string]: boolean } = {};
+  const busIds: { [key: string]: boolean } = {};
   if (buses !== null) {
     if (buses.length === 0) c.err('buses', 'expected at least one bus');
     for (let i = 0; i < buses.length; i++) {
       busOk(c, buses[i], 'buses[' + i + ']');
       const b = buses[i];
       if (!isObj(b) || typeof b.id !== 'string') continue;
-      if (busIds[b.id]) c.err('buses[' + i + '].id', 'duplicate id "' + b.id + '"');
-      busIds[b.id] = true;
+      if (busIds['#' + b.id]) c.err('buses[' + i + '].id', 'duplicate id "' + b.id + '"');
+      busIds['#' + b.id] = true;
     }
   }
   const devices = c.list(cfg, 'devices', '', true);
   if (devices === null) return c.errors;
   const index = profileIndex(cfg);
-  const deviceIds: { [id: string]: boolean } = {};
-  const slaves: { [busAndSlave: string]: boolean } = {};
-  const channelIds: { [id: string]: boolean } = {};
+  const deviceIds: { [key: string]: boolean } = {};
+  const slaves: { [key: string]: boolean } = {};
+  const channelIds: { [key: string]: boolean } = {};
   for (let i = 0; i < devices.length; i++) {
     const d = devices[i];
     const p = 'devices[' + i + ']';
@@ -579,11 +587,11 @@ export function validateModbusConfig(cfg: unknown): string[] {
     for (let k = 0; k < sub.errors.length; k++) c.errors.push(sub.errors[k]);
     if (!isObj(d)) continue;
     if (typeof d.id === 'string') {
-      if (deviceIds[d.id]) c.err(p + '.id', 'duplicate id "' + d.id + '"');
-      deviceIds[d.id] = true;
+      if (deviceIds['#' + d.id]) c.err(p + '.id', 'duplicate id "' + d.id + '"');
+      deviceIds['#' + d.id] = true;
     }
     if (typeof d.bus === 'string' && isInt(d.address)) {
-      const key = d.bus + '/' + d.address;
+      const key = '#' + d.bus + '/' + d.address;
       if (slaves[key]) c.err(p + '.address', 'slave ' + d.address + ' already used on bus "' + d.bus + '"');
       slaves[key] = true;
     }
@@ -592,8 +600,8 @@ export function validateModbusConfig(cfg: unknown): string[] {
       for (let j = 0; j < chs.length; j++) {
         const ch = chs[j];
         if (!isObj(ch) || typeof ch.id !== 'string') continue;
-        if (channelIds[ch.id]) c.err(p + '.channels[' + j + '].id', 'duplicate channel id "' + ch.id + '"');
-        channelIds[ch.id] = true;
+        if (channelIds['#' + ch.id]) c.err(p + '.channels[' + j + '].id', 'duplicate channel id "' + ch.id + '"');
+        channelIds['#' + ch.id] = true;
       }
     }
   }
@@ -611,14 +619,14 @@ function resolveStatus(e: { def: StatusDef; addressing: Addressing; offset: numb
   };
 }
 
-function resolveDevice(d: DeviceConfig, profiles: { [id: string]: ProfileDef }): ResolvedDevice {
+function resolveDevice(d: DeviceConfig, profiles: { [key: string]: ProfileDef }): ResolvedDevice {
   const m = merge(d, profiles);
-  const statuses: { [name: string]: ResolvedStatus } = {};
+  const statuses: { [key: string]: ResolvedStatus } = {};
   for (const k in m.statuses) statuses[k] = resolveStatus(m.statuses[k], m.order);
   const channels: ResolvedChannel[] = [];
   for (let i = 0; i < d.channels.length; i++) {
     const ch = d.channels[i];
-    const e = m.registers[ch.register];
+    const e = m.registers['#' + ch.register];
     const r = e.def;
     channels.push({
       id: ch.id,
@@ -633,7 +641,7 @@ function resolveDevice(d: DeviceConfig, profiles: { [id: string]: ProfileDef }):
         divisor: numOr(r.divisor, 1),
         offset: numOr(r.offset, 0),
         unit: r.unit !== undefined ? r.unit : '',
-        status: r.status !== undefined ? statuses[r.status] : null,
+        status: r.status !== undefined ? statuses['#' + r.status] : null,
       },
     });
   }

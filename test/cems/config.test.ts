@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { compileConfig, validateConfig } from '../../protocol/cems/config';
 import { checkMassBasis, co2MassRate, massRate, O2_ACTUAL } from '../../protocol/cems/convert';
 import { COND_N0C, COND_S20C } from '../../protocol/cems/conditions';
+import { createEngine, pushSample } from '../../protocol/cems/engine';
+import { statusIndex } from '../../protocol/cems/status';
+import type { Status } from '../../protocol/sample';
 import { PROFILES } from '../../protocol/cems/profiles';
 import { errorCode } from '../../protocol/errors';
 import { benchConfig } from '../../protocol/cems/bench-loop';
 import { WORKED_STACK_CONFIG } from '../../protocol/cems/vectors';
-import { gasConfig } from './helpers';
+import { gasConfig, sample, T0 } from './helpers';
 
 function errors(input: unknown): { [path: string]: string } {
   const r = validateConfig(input);
@@ -136,6 +139,78 @@ describe('path-named errors', () => {
     expect(validateConfig(WORKED_STACK_CONFIG).errors).toEqual([]);
     expect(validateConfig(benchConfig(5000)).errors).toEqual([]);
     expect(validateConfig(benchConfig(1000)).errors).toEqual([]);
+  });
+});
+
+/** Names an Object.prototype lookup would find; JSON text (unlike an object literal) makes "__proto__" an own member. */
+const PROTO_NAMES = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'];
+
+function fromJson(value: unknown): { [k: string]: any } {
+  return JSON.parse(JSON.stringify(value));
+}
+
+describe('names that are Object.prototype members', () => {
+  it.each(PROTO_NAMES)('profile "%s" is an unknown profile', (name) => {
+    expect(validateConfig({ profile: name, scanIntervalMs: 5000, channels: [] })).toEqual({
+      config: null,
+      errors: [{ path: 'profile', code: 'CEMS_CFG_ENUM', message: 'must be one of ' + Object.keys(PROFILES).join(', ') }],
+    });
+  });
+
+  it.each(PROTO_NAMES)('"%s" as a quantity, source type, conditions or channel reference is reported at its path', (name) => {
+    expect(errors(gasConfig('EU_MRR', { channels: [{ id: 'x', quantity: name, unit: 'ppm' }] }))).toEqual({
+      'channels[0].quantity': 'CEMS_CFG_ENUM',
+    });
+    expect(errors(gasConfig('KR_TMS', { o2RefPct: 7, overrides: { conditions: name } }))).toEqual({ 'overrides.conditions': 'CEMS_CFG_ENUM' });
+    expect(errors(gasConfig('EU_IED_LCP', { sourceType: name }))).toEqual({ sourceType: 'CEMS_CFG_ENUM' });
+    const cfg = fromJson(
+      gasConfig('EU_MRR', {
+        o2Channel: name,
+        moisture: { channel: name },
+        stack: { temperature: { channel: name }, staticPressure: { channel: name }, ambientPressure: { channel: name } },
+        flow: { velocity: name, areaM2: 1 },
+        channels: [
+          { id: 'no', quantity: 'NO', unit: 'ppm' },
+          { id: 'no2', quantity: 'NO2', unit: 'ppm' },
+          { id: 'nox', quantity: 'NOX', sumOf: [name, 'no2'] },
+        ],
+        co2e: { gwp: {} },
+      }),
+    );
+    Object.defineProperty(cfg.co2e.gwp, name, { value: 1, enumerable: true });
+    expect(errors(cfg)).toEqual({
+      o2Channel: 'CEMS_CFG_REF',
+      'moisture.channel': 'CEMS_CFG_REF',
+      'stack.temperature.channel': 'CEMS_CFG_REF',
+      'stack.staticPressure.channel': 'CEMS_CFG_REF',
+      'stack.ambientPressure.channel': 'CEMS_CFG_REF',
+      'flow.velocity': 'CEMS_CFG_REF',
+      'channels[2].sumOf[0]': 'CEMS_CFG_REF',
+      ['co2e.gwp.' + name]: 'CEMS_CFG_REF',
+      'co2e.gwp': 'CEMS_CFG_MISSING',
+      // The flow finds no stack conditions and no moisture among the unresolved references.
+      stack: 'CEMS_CFG_MISSING',
+      moisture: 'CEMS_CFG_MISSING',
+    });
+  });
+
+  it('a valid channel id such as "constructor" is an ordinary entry; "__proto__" is an invalid id and not indexed', () => {
+    const o2 = { id: 'constructor', quantity: 'O2', unit: 'pct' };
+    const cfg = compileConfig(gasConfig('EU_MRR', { o2Channel: 'constructor', channels: [{ id: 'so2', quantity: 'SO2', unit: 'ppm' }, o2] }));
+    expect(cfg.o2Ch).toBe(1);
+    expect(Object.keys(cfg.chanIndex)).toEqual(['so2', 'constructor']);
+    const bad = fromJson(gasConfig('EU_MRR', { o2Channel: '__proto__', channels: [{ id: 'so2', quantity: 'SO2', unit: 'ppm' }, { ...o2, id: '__proto__' }] }));
+    const r = validateConfig(bad);
+    expect(r.errors.map((e) => e.path + ' ' + e.code)).toEqual(['channels[1].id CEMS_CFG_ID', 'o2Channel CEMS_CFG_REF']);
+  });
+
+  it('the engine rejects a sample for channel "toString" as an unknown channel; statusIndex knows no such status', () => {
+    const e = createEngine(compileConfig(gasConfig('EU_MRR')), null);
+    for (const name of PROTO_NAMES) pushSample(e, sample(name, T0, 1));
+    pushSample(e, sample('so2', T0, 1));
+    expect(e.state.rejected.unknownChannel).toBe(PROTO_NAMES.length);
+    for (const name of PROTO_NAMES) expect(statusIndex(name as Status)).toBe(-1);
+    expect(statusIndex('FAULT')).toBe(3);
   });
 });
 

@@ -153,3 +153,67 @@ describe('Modbus configuration resolver', () => {
     expect(() => resolveModbusConfig({ ...cfg, buses: [] })).toThrow(/MODBUS_CONFIG: buses: expected at least one bus/);
   });
 });
+
+describe('names that are Object.prototype members', () => {
+  const NAMES = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'];
+
+  it.each(NAMES)('"%s" as an unknown profile, bus, register or status is reported at its path, never thrown', (name) => {
+    const unknownProfile = base();
+    unknownProfile.devices[0].profile = name;
+    expect(validateModbusConfig(unknownProfile)).toEqual(['devices[0].profile: unknown profile "' + name + '"']);
+    const unknownBus = base();
+    unknownBus.devices[0].bus = name;
+    expect(validateModbusConfig(unknownBus)).toEqual(['devices[0].bus: unknown bus "' + name + '"']);
+    const unknownRegister = base();
+    unknownRegister.devices[1].channels[0].register = name;
+    expect(validateModbusConfig(unknownRegister)).toEqual(['devices[1].channels[0].register: unknown register "' + name + '"']);
+    const unknownStatus = base();
+    unknownStatus.devices[1].registers![0].status = name;
+    expect(validateModbusConfig(unknownStatus)).toEqual(['devices[1].registers[0].status: unknown status "' + name + '"']);
+    const profileStatus = base();
+    profileStatus.profiles = [{ ...BUILTIN_PROFILES.FLOAT32_BLOCK, id: 'MINE' }];
+    profileStatus.profiles[0].registers = [{ name: 'r', table: 'input', address: 0, type: 'float32', status: name }];
+    expect(validateModbusConfig(profileStatus)).toEqual(['profiles[0].registers[0].status: unknown status "' + name + '"']);
+  });
+
+  it.each(NAMES)('"%s" is an ordinary id or name of a bus, profile, device, register and status', (name) => {
+    const cfg: ModbusConfig = {
+      buses: [{ id: name, baud: 9600 }],
+      profiles: [
+        {
+          id: name,
+          title: 't',
+          source: 'test',
+          addressing: 'pdu',
+          wordOrder: 'ABCD',
+          zeroWhileNotMeasuring: false,
+          statuses: [{ name, table: 'input', address: 0, rules: [{ bit: 0, status: 'FAULT' }] }],
+          registers: [{ name, table: 'input', address: 10, type: 'float32', status: name }],
+        },
+      ],
+      devices: [{ id: name, bus: name, address: 1, profile: name, channels: [{ id: name, register: name, periodMs: 1000 }] }],
+    };
+    expect(validateModbusConfig(cfg)).toEqual([]);
+    const [bus] = resolveModbusConfig(cfg);
+    expect(bus.id).toBe(name);
+    expect(bus.devices.map((d) => d.id + ' ' + d.profile)).toEqual([name + ' ' + name]);
+    expect(bus.devices[0].channels[0].register).toMatchObject({ name, fc: 4, address: 10, status: { name, fc: 4, address: 0 } });
+    // A device's own definitions replace the profile's under the same name, and duplicates are still found.
+    cfg.devices[0].registers = [{ name, table: 'holding', address: 20, type: 'int16' }];
+    expect(resolveModbusConfig(cfg)[0].devices[0].channels[0].register).toMatchObject({ fc: 3, address: 20, status: null });
+    cfg.buses.push({ id: name, baud: 9600 });
+    cfg.devices.push({ id: name, bus: name, address: 1, profile: name, channels: [{ id: name, register: name, periodMs: 1000 }] });
+    expect(validateModbusConfig(cfg)).toEqual([
+      'buses[1].id: duplicate id "' + name + '"',
+      'devices[1].id: duplicate id "' + name + '"',
+      'devices[1].address: slave 1 already used on bus "' + name + '"',
+      'devices[1].channels[0].id: duplicate channel id "' + name + '"',
+    ]);
+  });
+
+  it('a configured profile named like an Object.prototype member is not taken for a built-in one', () => {
+    const cfg = base();
+    cfg.profiles = [{ ...BUILTIN_PROFILES.FLOAT32_BLOCK, id: 'hasOwnProperty' }];
+    expect(validateModbusConfig(cfg)).toEqual([]);
+  });
+});
