@@ -1,0 +1,443 @@
+// The record pipeline end to end: plant samples -> engine -> period and event records -> chain -> sink, checked with
+// the host verifier (signatures, chain, schema) and against a twin engine fed the same samples (values bit for bit).
+import { describe, expect, it } from 'vitest';
+import { compileConfig } from '../../protocol/cems/config';
+import { bytesEqual } from '../../protocol/bytes';
+import { recordLink } from '../../protocol/record/chain';
+import { MAX_RECORD_BYTES, type QuantityData } from '../../protocol/record/schema';
+import { configBytes, configHash } from '../../protocol/module/records';
+import { decodeEngineSnapshot, DEFAULT_RESERVE_BLOCK } from '../../protocol/module/pipeline';
+import { createSoftwareEs256Signer, generateEs256KeyPair } from '../../host-sim/record/es256-signer';
+import { KeyRing } from '../../host-sim/verifier/keys';
+import {
+  DeferredSigner,
+  decoded,
+  FlakySigner,
+  Harness,
+  hmacSigner,
+  quantitiesOf,
+  sha256,
+  Twin,
+  unexpectedFindings,
+  verify,
+  window,
+} from './helpers';
+import { allValid, checkHour, GM32_CHANNELS, HOUR, MINUTE, plantConfig, T0 } from './scenario';
+
+const EU_IDS = [
+  'so2', 'no', 'no2', 'nox', 'co2', 'o2', 'co', 'velocity', 'temperature', 'static_pressure', 'moisture', 'dust',
+  'flow.act', 'flow.ndry', 'so2.dry', 'so2.ref', 'so2.mass', 'so2.mass.total', 'no.dry', 'no.ref', 'no2.dry',
+  'no2.ref', 'nox.dry', 'nox.ref', 'nox.mass', 'nox.mass.total', 'co2.dry', 'co2.mass', 'co2.mass.total', 'o2.dry',
+  'co.dry', 'co.ref', 'co.mass', 'co.mass.total', 'dust.dry', 'dust.ref', 'dust.mass', 'dust.mass.total',
+];
+
+const orNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** Asserts that a record quantity carries the twin engine's period value exactly (float64 identity). */
+function expectMatches(q: QuantityData, twin: Twin, startMs: number): void {
+  const total = q.id.endsWith('.total');
+  const pv = twin.period(total ? q.id.slice(0, -6) : q.id, startMs);
+  expect(Object.is(q.corrected.value, orNull(total ? pv.total : pv.reported)), q.id).toBe(true);
+  if (!total && twin.engine.cfg.outputs[twin.engine.cfg.outIndex[q.id]].kind === 'MEASURED') {
+    expect(Object.is(q.raw.value, orNull(pv.raw)), q.id + ' raw').toBe(true);
+  } else expect(q.raw.value).toBeNull();
+  expect(q.status).toBe(pv.status);
+  expect(q.validityRule).toBe(pv.rule);
+  expect(q.substitution).toBeNull();
+}
+
+describe('one simulated hour of the delivered plant (EU IED LCP)', () => {
+  const h = new Harness('EU_IED_LCP');
+  h.boot();
+  h.run(T0, 60, checkHour);
+  const twin = new Twin('EU_IED_LCP');
+  twin.run(T0, 60, checkHour);
+  const report = verify(h.records());
+  const recs = decoded(report);
+
+  it('gives exactly reboot, calibration, maintenance and the hour (in two parts), all verified', () => {
+    expect(h.sealed.map((s) => s.info.kind)).toEqual(['reboot', 'calibration', 'maintenance', 'period', 'period']);
+    expect(h.sealed.map((s) => s.info.seq)).toEqual([0, 1, 2, 3, 4]);
+    expect(h.sealed.map((s) => s.info.periodStartMs)).toEqual([-1, -1, -1, T0, T0]);
+    expect(report.ok).toBe(true);
+    expect(report.errors).toBe(0);
+    // the only finding: the second part of the hour starts where the first did
+    expect(unexpectedFindings(report)).toEqual([]);
+    expect(report.results[4].findings.map((f) => f.code)).toEqual(['PERIOD_OVERLAP']);
+    for (const s of h.sealed) expect(s.cose.length).toBeLessThanOrEqual(MAX_RECORD_BYTES);
+    const st = h.pipeline.status();
+    expect(st).toMatchObject({ recordsSigned: 5, queued: 0, inFlight: false, lastSeq: 4, dropped: 0, failed: 0, periodsClosed: 1, splitPeriods: 1 });
+    expect(st.recordsBuilt).toBe(4);
+  });
+
+  it('carries every output (and every mass total) once, equal to the engine bit for bit', () => {
+    const qs = quantitiesOf(recs, T0);
+    expect(qs.map((q) => q.id)).toEqual(EU_IDS);
+    for (const q of qs) expectMatches(q, twin, T0);
+    // the GM32 check made its hour invalid (45 of 60 minutes < 80 %); the X-STREAM hour is valid
+    expect(qs.find((q) => q.id === 'so2')!.status).toBe('INSUFFICIENT_DATA');
+    expect(qs.find((q) => q.id === 'co.ref')!.status).toBe('VALID');
+  });
+
+  it('maps counts, bases, references, analyzers, native codes and methods', () => {
+    const parts = recs.filter((r) => r.period);
+    expect(parts[0].period!.analyzers.map((a) => a.id)).toEqual(['gm32', 'xstream', 'stack']);
+    expect(parts[1].period!.analyzers).toEqual(parts[0].period!.analyzers);
+    expect(parts[0].period!.analyzers[0]).toEqual({ id: 'gm32', serial: 'DEFAULT-SN-GM32', qal1Certificate: 'DEFAULT-QAL1-GM32', model: 'SICK GM32' });
+    const qs = quantitiesOf(recs, T0);
+    const q = (id: string): QuantityData => qs.find((x) => x.id === id)!;
+    const pv = twin.period('co.ref', T0);
+    expect(q('co.ref')).toMatchObject({
+      analyzer: 1,
+      nValid: pv.samples,
+      nTotal: 1800,
+      calibrationId: 'QAL2-2025-016',
+      methodRef: 'IED-2010/75:AnnexV',
+      native: { scheme: 'EMERSON_XSTREAM', code: pv.bits },
+      decimals: 2,
+    });
+    expect(q('co.ref').corrected).toMatchObject({ unit: 'mg/m3', basis: 'dry', tRefK: 273.15, pRefPa: 101325, o2RefPct: 6 });
+    expect(q('so2').raw).toMatchObject({ unit: 'ppm', basis: 'wet' });
+    expect(q('so2')).toMatchObject({ analyzer: 0, calibrationId: 'QAL2-2025-011', methodRef: 'EN14181:2014' });
+    expect(q('so2').native).toEqual({ scheme: 'SICK_GM32', code: twin.period('so2', T0).bits });
+    expect(q('so2').native.code).toBe(4); // the calibration bit seen during the check
+    expect(q('co2.mass')).toMatchObject({ analyzer: -1, methodRef: 'CEMS-7.1-mass-from-pct' });
+    expect(q('co2.mass.total').corrected).toMatchObject({ unit: 't', basis: 'none', tRefK: null });
+    expect(q('flow.ndry')).toMatchObject({ analyzer: -1, methodRef: 'EN-ISO-16911-2' });
+    expect(q('flow.act')).toMatchObject({ analyzer: 2 });
+    expect(q('velocity').corrected.basis).toBe('none');
+    for (const x of qs) expect(x.availabilityBp).toBe(Math.floor((x.nValid * 10000) / x.nTotal));
+  });
+
+  it('records the analyzer windows seen in the samples', () => {
+    const events = recs.filter((r) => r.event).map((r) => r.event!);
+    const cal = events.find((e) => e.kind === 'calibration')!;
+    expect(cal).toMatchObject({ startMs: T0 + 20 * MINUTE, endMs: T0 + 35 * MINUTE + 2, actor: '' });
+    expect(cal.detail).toMatchObject({ analyzerId: 'gm32', quantity: 'so2,no,no2', check: 'status-window native=0x00000004', passed: false });
+    const mnt = events.find((e) => e.kind === 'maintenance')!;
+    expect(mnt).toMatchObject({ startMs: T0 + 45 * MINUTE + 6, endMs: T0 + 47 * MINUTE + 10 });
+    expect(mnt.detail).toMatchObject({ analyzerId: 'stack', reason: 'status-window native=0x00000002 channels=velocity,temperature,static_pressure,moisture,dust' });
+  });
+
+  it('splits deterministically: the same hour gives the same parts and bytes again', () => {
+    const again = new Harness('EU_IED_LCP');
+    again.boot();
+    again.run(T0, 60, checkHour);
+    expect(again.records()).toEqual(h.records());
+  });
+
+  it('verifies with a software ES256 signer too', () => {
+    const pair = generateEs256KeyPair();
+    const kid = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+    const es = new Harness('EU_IED_LCP', { signer: createSoftwareEs256Signer(pair.privateKey, kid) });
+    es.boot();
+    es.run(T0, 60, checkHour);
+    const rep = verify(es.records(), new KeyRing().addEs256Key(kid, pair.publicKey));
+    expect(rep.ok).toBe(true);
+    expect(unexpectedFindings(rep)).toEqual([]);
+    expect(rep.results.every((r) => r.kind === 'sign1' && r.authentic)).toBe(true);
+    expect(quantitiesOf(decoded(rep), T0)).toEqual(quantitiesOf(recs, T0));
+  });
+});
+
+describe('substitution', () => {
+  it('EU MRR: an invalid hour is SUBSTITUTED with the Eq. 4 value, method and code', () => {
+    const co2Fault = window(['co2'], 180, 240, 'FAULT');
+    const h = new Harness('EU_MRR');
+    h.boot();
+    h.run(T0, 240, co2Fault);
+    const twin = new Twin('EU_MRR');
+    twin.run(T0, 240, co2Fault);
+    const rep = verify(h.records());
+    expect(rep.ok).toBe(true);
+    expect(unexpectedFindings(rep)).toEqual([]);
+    const qs = quantitiesOf(decoded(rep), T0 + 3 * HOUR);
+    const sv = twin.substitutes.find((s) => s.q === 'co2.dry')!;
+    const svMass = twin.substitutes.find((s) => s.q === 'co2.mass')!;
+    const dry = qs.find((q) => q.id === 'co2.dry')!;
+    expect(dry.status).toBe('SUBSTITUTED');
+    expect(dry.substitution).toEqual({ method: 'EU-MRR-2018/2066:Art45-AnnexVIII-Eq4', code: 'EQ4' });
+    expect(Object.is(dry.corrected.value, sv.v)).toBe(true);
+    // the counts stay those of the measured hour: no valid data behind the substitute
+    expect(dry.nValid).toBe(twin.period('co2.dry', T0 + 3 * HOUR).samples);
+    const mass = qs.find((q) => q.id === 'co2.mass')!;
+    expect(mass).toMatchObject({ status: 'SUBSTITUTED', methodRef: 'EU-MRR-2018/2066:AnnexVIII-Eq1' });
+    expect(Object.is(mass.corrected.value, svMass.v)).toBe(true);
+    expect(Object.is(qs.find((q) => q.id === 'co2.mass.total')!.corrected.value, (svMass.v * 60) / 60)).toBe(true);
+    // the measured co2 itself is never filled
+    expect(qs.find((q) => q.id === 'co2')!).toMatchObject({ status: 'INSUFFICIENT_DATA', substitution: null });
+    expect(h.pipeline.status().supplements).toBe(0);
+  });
+
+  it('US Part 75: the gap is filled when it ends, by a supplement record before the next hour', () => {
+    const so2Fault = window(['so2'], 180, 240, 'FAULT');
+    const h = new Harness('US_P75');
+    h.boot();
+    h.run(T0, 300, so2Fault);
+    const twin = new Twin('US_P75');
+    twin.run(T0, 300, so2Fault);
+    const rep = verify(h.records());
+    expect(rep.ok).toBe(true);
+    const recs = decoded(rep);
+    const gapHour = T0 + 3 * HOUR;
+    const original = quantitiesOf(recs, gapHour).find((q) => q.id === 'so2.dry')!;
+    expect(original).toMatchObject({ status: 'INSUFFICIENT_DATA', native: { scheme: 'P75-MODC', code: '' }, substitution: null });
+    const supplement = quantitiesOf(recs, gapHour, true);
+    expect(supplement.map((q) => q.id)).toEqual(['so2.dry', 'so2.mass', 'so2.mass.total']);
+    const sv = twin.substitutes.find((s) => s.q === 'so2.dry')!;
+    expect(sv.code).toBe('07');
+    expect(supplement[0]).toMatchObject({ status: 'SUBSTITUTED', substitution: { method: '40CFR75.33', code: '07' }, native: { scheme: 'P75-MODC', code: '07' } });
+    expect(Object.is(supplement[0].corrected.value, sv.v)).toBe(true);
+    expect(supplement[1]).toMatchObject({ methodRef: '40CFR75-AppF-F-2', status: 'SUBSTITUTED' });
+    // order: hour 3 (two parts), then at the close of hour 4 the supplement for hour 3, then hour 4 (two parts)
+    const periods = recs
+      .filter((r) => r.period)
+      .map((r) => [(r.period!.startMs - T0) / HOUR, r.period!.quantities.every((q) => q.status === 'SUBSTITUTED') ? 'supplement' : 'part']);
+    expect(periods.slice(-5)).toEqual([[3, 'part'], [3, 'part'], [3, 'supplement'], [4, 'part'], [4, 'part']]);
+    // the supplement and the second parts overlap the hour they belong to: the verifier's only remarks
+    expect(unexpectedFindings(rep)).toEqual([]);
+    expect(h.pipeline.status().supplements).toBe(1);
+  });
+});
+
+describe('reboot mid-hour', () => {
+  function firstHalf(): Harness {
+    const a = new Harness('EU_IED_LCP');
+    a.boot();
+    a.run(T0, 30, allValid);
+    return a;
+  }
+
+  it('resumes from the journal tail and the engine snapshot: the hour equals an uninterrupted one', () => {
+    const a = firstHalf();
+    const snapshot = a.pipeline.engineSnapshot();
+    const tail = recordLink(a.records()[a.records().length - 1], sha256);
+    const b = new Harness('EU_IED_LCP', { store: a.store, engineState: snapshot, startMs: T0 + 30 * MINUTE + 7000 });
+    expect(b.pipeline.status().engineStateRestored).toBe(true);
+    b.boot(a.store.saved, tail);
+    const rnd = new Twin('EU_IED_LCP').run(T0, 30, allValid); // the PRNG state where the first half stopped
+    b.run(T0 + 30 * MINUTE, 30, allValid, rnd);
+    const twin = new Twin('EU_IED_LCP');
+    twin.run(T0, 60, allValid);
+    const all = [...a.records(), ...b.records()];
+    const rep = verify(all);
+    expect(rep.ok).toBe(true);
+    expect(unexpectedFindings(rep)).toEqual([]);
+    expect(rep.reboots).toBe(2);
+    const recs = decoded(rep);
+    const boot2 = recs.filter((r) => r.event && (r.event.kind === 'reboot' || r.event.kind === 'gap')).slice(1);
+    // the first half used seq 0 only; the rest of its reservation is declared, then the reboot event follows
+    expect(boot2.map((r) => [r.seq, r.event!.kind])).toEqual([[DEFAULT_RESERVE_BLOCK, 'gap'], [DEFAULT_RESERVE_BLOCK + 1, 'reboot']]);
+    expect(boot2[0].event!.detail).toMatchObject({ reason: 'unpersisted-seq', firstSeq: 1, lastSeq: DEFAULT_RESERVE_BLOCK - 1 });
+    expect(boot2[1].event!.detail).toMatchObject({ bootCount: 2, reason: 'watchdog', resumedFrom: 'journal' });
+    const qs = quantitiesOf(recs, T0);
+    expect(qs.map((q) => q.id)).toEqual(EU_IDS);
+    for (const q of qs) expectMatches(q, twin, T0);
+    expect(qs.every((q) => q.status === 'VALID')).toBe(true);
+  });
+
+  it('without a snapshot the hour restarts mid-way and is reported with the data it has', () => {
+    const a = firstHalf();
+    const b = new Harness('EU_IED_LCP', { store: a.store, startMs: T0 + 30 * MINUTE + 7000 });
+    b.boot(a.store.saved, null);
+    b.run(T0 + 30 * MINUTE, 30, allValid, 12345);
+    const rep = verify([...a.records(), ...b.records()]);
+    expect(rep.ok).toBe(true);
+    const recs = decoded(rep);
+    expect(recs.find((r) => r.event?.kind === 'reboot' && r.seq > 0)!.event!.detail).toMatchObject({ resumedFrom: 'state' });
+    const so2 = quantitiesOf(recs, T0).find((q) => q.id === 'so2')!;
+    expect(so2).toMatchObject({ status: 'INSUFFICIENT_DATA', nValid: 900, nTotal: 1800, availabilityBp: 5000 });
+  });
+
+  it('refuses a snapshot of another configuration and starts a fresh engine', () => {
+    const a = firstHalf();
+    const other = decodeEngineSnapshot(a.pipeline.engineSnapshot(), configHash(plantConfig('EU_IED_LCP').emissions, sha256));
+    expect(other.started).toBe(true);
+    const b = new Harness('CN_HJ', { engineState: a.pipeline.engineSnapshot() });
+    expect(b.pipeline.status()).toMatchObject({ engineStateRestored: false, lastError: expect.stringContaining('ENGINE_SNAPSHOT_CONFIG') });
+  });
+});
+
+describe('engine snapshots', () => {
+  it('are offered once per period close, after the period records are sealed, and restore exactly', () => {
+    const h = new Harness('US_P75');
+    h.boot();
+    h.run(T0, 120, allValid);
+    expect(h.snapshots.length).toBe(2);
+    const again = new Harness('US_P75', { engineState: h.snapshots[1] });
+    expect(again.pipeline.status().engineStateRestored).toBe(true);
+    expect(again.pipeline.engineSnapshot()).toEqual(h.snapshots[1]);
+    // the Part 75 lookback (Float32Array) and status counts (Uint16Array) survive as typed arrays
+    const state = decodeEngineSnapshot(h.snapshots[1], configHash(h.config.emissions, sha256));
+    expect(state.p75.find((x) => x !== null)!.look).toBeInstanceOf(Float32Array);
+    expect(state.period[0].st).toBeInstanceOf(Uint16Array);
+  });
+});
+
+describe('bad input', () => {
+  it('garbage samples, NaN, bad ticks and a clock step back are counted, never thrown', () => {
+    const h = new Harness('EU_IED_LCP');
+    h.boot();
+    const p = h.pipeline;
+    const junk: unknown[] = [
+      null, undefined, 42, 'so2', [], {},
+      { channel: 'so2' },
+      { channel: 'so2', tMs: Number.NaN, value: 1, valid: true, status: 'VALID', native: 0, source: 'x' },
+      { channel: 'so2', tMs: T0 + 0.5, value: 1, valid: true, status: 'VALID', native: 0, source: 'x' },
+      { channel: 'so2', tMs: -1, value: 1, valid: true, status: 'VALID', native: 0, source: 'x' },
+      { channel: 'nope', tMs: T0, value: 1, valid: true, status: 'VALID', native: 0, source: 'x' },
+      { channel: 'nox', tMs: T0, value: 1, valid: true, status: 'VALID', native: 0, source: 'x' },
+      { channel: 'so2', tMs: T0 + 1, value: Number.NaN, valid: true, status: 'VALID', native: 0, source: 'x' },
+      { channel: 'so2', tMs: T0 + 2, value: 5, valid: true, status: 'BOGUS', native: -7, source: 'x' },
+      { channel: 'so2', tMs: T0 + 2, value: 5, valid: true, status: 'VALID', native: 0, source: 'x' },
+      { channel: 'so2', tMs: T0 + 3, value: Infinity, valid: true, status: 'CALIBRATION', native: 1.5, source: 'x' },
+    ];
+    for (const s of junk) expect(() => p.onSample(s as never)).not.toThrow();
+    expect(() => p.tick(Number.NaN)).not.toThrow();
+    p.tick(-5);
+    p.tick('soon' as never);
+    p.tick(T0 + 10 * MINUTE);
+    p.tick(T0 + 5 * MINUTE); // the clock stepped back
+    const st = p.status();
+    expect(st.samples).toBe(junk.length);
+    expect(st.rejected).toEqual({ late: 0, nonMonotonic: 1, badTime: 4, unknownChannel: 4, clockBack: 1, malformed: 4 });
+    expect(st.badTicks).toBe(3);
+    expect(st.lastError).toBe('');
+    const rep = verify(h.records());
+    expect(rep.ok).toBe(true);
+    // the GM32 calibration window opened by the sample at +3 has not ended: no record for it yet
+    expect(decoded(rep).map((r) => r.event!.kind)).toEqual(['reboot', 'time-set']);
+    expect(decoded(rep)[1].event!).toMatchObject({ startMs: T0 + 5 * MINUTE, detail: { source: 'ntp', stepMs: -5 * MINUTE } });
+  });
+
+  it('a bad hour does not disturb the next one', () => {
+    const h = new Harness('EU_IED_LCP');
+    h.boot();
+    h.pipeline.onSample({ channel: 'so2', tMs: T0 - 5, value: Number.NaN, valid: true, status: 'VALID', native: 0, source: 'x' });
+    h.run(T0, 60, checkHour);
+    const twin = new Twin('EU_IED_LCP');
+    twin.push({ channel: 'so2', tMs: T0 - 5, value: Number.NaN, valid: true, status: 'VALID', native: 0, source: 'x' });
+    twin.run(T0, 60, checkHour);
+    const rep = verify(h.records());
+    expect(rep.ok).toBe(true);
+    for (const q of quantitiesOf(decoded(rep), T0)) expectMatches(q, twin, T0);
+  });
+});
+
+describe('signer queue', () => {
+  it('keeps order with an asynchronous signer; a full queue drops the newest and declares them by a gap', () => {
+    const signer = new DeferredSigner(hmacSigner());
+    const h = new Harness('EU_MRR', { signer, maxQueue: 3 });
+    h.boot();
+    h.run(T0, 300, checkHour);
+    const stuck = h.pipeline.status();
+    // the chain is still signing its reboot record: nothing else has been submitted
+    expect(stuck).toMatchObject({ booted: false, inFlight: false, recordsSigned: 0 });
+    expect(stuck.queued).toBe(4); // the bound plus the gap declaring what was dropped
+    expect(stuck.dropped).toBeGreaterThan(0);
+    expect(signer.releaseAll()).toBeGreaterThan(0);
+    h.tick(T0 + 300 * MINUTE + 7000);
+    signer.releaseAll();
+    const st = h.pipeline.status();
+    expect(st).toMatchObject({ queued: 0, inFlight: false });
+    const rep = verify(h.records());
+    expect(rep.ok).toBe(true);
+    expect(unexpectedFindings(rep)).toEqual([]);
+    const gaps = decoded(rep).flatMap((r) => (r.event?.kind === 'gap' ? [r.event.detail] : []));
+    expect(gaps.length).toBeGreaterThan(0);
+    expect(gaps.every((g) => g.reason === 'journal-overflow' && g.fromMs >= 0 && g.toMs > g.fromMs)).toBe(true);
+    expect(h.sealed.map((s) => s.info.seq)).toEqual(h.sealed.map((_, i) => i));
+    expect(st.recordsSigned + st.dropped).toBe(st.recordsBuilt + 1); // + the chain's own reboot record
+  });
+
+  it('retries a failing signer at the next tick without losing or reordering records', () => {
+    const signer = new FlakySigner(hmacSigner(), 3);
+    const h = new Harness('EU_IED_LCP', { signer });
+    h.boot(); // the reboot record fails once
+    h.run(T0, 60, checkHour);
+    h.tick(T0 + HOUR + 20000);
+    h.tick(T0 + HOUR + 30000);
+    const st = h.pipeline.status();
+    expect(st).toMatchObject({ retries: 2, failed: 0, dropped: 0, queued: 0 });
+    expect(st.lastError).toBe('ATECC_TIMEOUT: no response from the secure element');
+    const rep = verify(h.records());
+    expect(rep.ok).toBe(true);
+    expect(h.sealed.map((s) => s.info.kind)).toEqual(['calibration', 'maintenance', 'period', 'period']);
+  });
+
+  it('replaces an unencodable record by a gap over its time', () => {
+    const h = new Harness('EU_IED_LCP');
+    h.boot();
+    h.pipeline.recordEvent({ kind: 'time-set', startMs: T0, endMs: -1, actor: 'device', detail: { source: 'ntp', stepMs: 1.5 } });
+    h.tick(T0 + 1000);
+    const st = h.pipeline.status();
+    expect(st.failed).toBe(1);
+    expect(st.lastError).toContain('SCHEMA_RANGE');
+    const rep = verify(h.records());
+    expect(rep.ok).toBe(true);
+    expect(decoded(rep).map((r) => r.event!.kind)).toEqual(['reboot', 'gap']);
+    expect(decoded(rep)[1].event!.detail).toMatchObject({ reason: 'journal-overflow', fromMs: T0, toMs: T0 });
+  });
+});
+
+describe('configuration and clock events', () => {
+  it('records a configuration change with both hashes and the changed paths', () => {
+    const h = new Harness('EU_IED_LCP');
+    h.boot();
+    const before = plantConfig('EU_IED_LCP');
+    const after = plantConfig('EU_IED_LCP');
+    (after.emissions.channels[0].calibration as { b: string }).b = '1.041';
+    after.analyzers[2] = { device: 'stack', model: after.analyzers[2].model, serial: 'SN-0043', qal1Certificate: after.analyzers[2].qal1Certificate };
+    h.clock.t = T0 + 1234;
+    h.pipeline.configApplied(before, after, 'tech-17');
+    h.tick(T0 + 2000);
+    const rec = decoded(verify(h.records()))[1];
+    expect(rec.createdMs).toBe(T0 + 1234);
+    const e = rec.event!;
+    expect(e).toMatchObject({ kind: 'config-change', startMs: T0 + 1234, actor: 'tech-17' });
+    if (e.kind !== 'config-change') throw new Error('kind');
+    expect(bytesEqual(e.detail.oldHash, sha256(configBytes(before)))).toBe(true);
+    expect(bytesEqual(e.detail.newHash, sha256(configBytes(after)))).toBe(true);
+    expect(e.detail.changes).toEqual([
+      { path: 'analyzers[2].serial', oldValue: 'DEFAULT-SN-STACK', newValue: 'SN-0043' },
+      { path: 'emissions.channels[0].calibration.b', oldValue: '1.031', newValue: '1.041' },
+    ]);
+  });
+
+  it('a clock sync sets the time block of later records; a large step is a time-set event', () => {
+    const h = new Harness('EU_IED_LCP');
+    h.boot();
+    h.pipeline.clockSynced(T0 + 500, 'gnss', 400);
+    h.pipeline.clockSynced(T0 + 600, 'ntp', -7000);
+    h.run(T0, 60, allValid);
+    const recs = decoded(verify(h.records()));
+    expect(recs.map((r) => (r.event ? r.event.kind : 'period'))).toEqual(['reboot', 'time-set', 'period', 'period']);
+    expect(recs[1].event!.detail).toEqual({ source: 'ntp', stepMs: -7000 });
+    expect(recs[2].time).toEqual({ source: 'ntp', lastSyncMs: T0 + 600, syncOffsetMs: -7000 });
+    expect(recs[0].time).toEqual({ source: 'ntp', lastSyncMs: 0, syncOffsetMs: 0 });
+  });
+});
+
+describe('gaps in the data', () => {
+  it('an hour without samples is a no-data gap, and the records stay continuous', () => {
+    const h = new Harness('EU_IED_LCP');
+    h.boot();
+    const rnd = h.run(T0, 60, allValid);
+    h.tick(T0 + 2 * HOUR + 6000); // an hour passes without samples
+    h.run(T0 + 2 * HOUR, 60, allValid, rnd);
+    const rep = verify(h.records());
+    expect(rep.ok).toBe(true);
+    expect(unexpectedFindings(rep)).toEqual([]);
+    const gap = decoded(rep).find((r) => r.event?.kind === 'gap')!.event!;
+    expect(gap).toMatchObject({ startMs: T0 + HOUR, endMs: T0 + 2 * HOUR, detail: { reason: 'no-data', fromMs: T0 + HOUR, toMs: T0 + 2 * HOUR } });
+    expect(h.pipeline.status().periodsClosed).toBe(3);
+  });
+});
+
+it('the scenario plant is the delivered Modbus layout', () => {
+  const cems = compileConfig(plantConfig('EU_IED_LCP').emissions);
+  const fed = new Set(plantConfig('EU_IED_LCP').modbus.devices.flatMap((d) => d.channels.map((c) => c.id)));
+  for (const ch of cems.channels) if (ch.sumOf.length === 0) expect(fed.has(ch.id), ch.id).toBe(true);
+  expect(GM32_CHANNELS.every((c) => fed.has(c))).toBe(true);
+});
+
