@@ -23,8 +23,12 @@ const config = {
   },
   storage: {
     // Storage names are at most 28 bytes on Espruino (longer names are silently truncated).
+    // The module configuration (JSON, docs/configuration.md); absent: the embedded default runs.
     config: 'cems.cfg',
-    sequence: 'cems.seq',
+    // Record chain state, written alternately to two files (a Storage replace is not atomic).
+    chainSlots: ['cems.seq0', 'cems.seq1'],
+    // Emissions-engine snapshot (open averaging periods, substitution lookbacks) saved at every period close.
+    engineState: 'cems.eng',
   },
   bundle: {
     entry: 'firmware/main.ts',

@@ -4,9 +4,11 @@ import { LineReader } from '../protocol/console/line-reader';
 import { clock, serialConsole, sha256 } from './platform';
 import { hashCommand, replCommand, statusCommand, versionCommand } from './console-commands';
 import type { Sample } from '../protocol/sample';
-import { DEFAULT_MODBUS } from '../protocol/module/default-modbus';
 import { Acquisition } from './acquisition';
 import { modbusCommand, readingsCommand } from './acquisition-commands';
+import { loadConfig } from './config-load';
+import { RecordsService } from './records';
+import { pipelineCommand, recordsCommand } from './records-commands';
 
 declare const FIRMWARE_VERSION: string;
 declare const FIRMWARE_HASH: string;
@@ -21,9 +23,6 @@ function banner(): string {
   return 'CEMS data-output module ' + FIRMWARE_VERSION + ' bundle ' + FIRMWARE_HASH.slice(0, 16) + '\r\n';
 }
 
-/** Every acquired Sample, valid or not, in acquisition order: the input of the emissions engine. */
-function onSample(_sample: Sample): void {}
-
 function boot(): void {
   // Espruino switches its unauthenticated Telnet console on at every boot.
   require('TelnetServer').setOptions({ mode: 'off' });
@@ -35,15 +34,21 @@ function boot(): void {
   // Move the REPL to a loopback device so Serial1 carries only the technician console.
   E.setConsole('LoopbackA', { force: true });
   Serial1.setup(CONSOLE_BAUD);
-  const acquisition = new Acquisition(clock, onSample);
-  const technician = new CommandConsole(serialConsole, [
+  const loaded = loadConfig();
+  let records: RecordsService | null = null;
+  // Every acquired Sample, valid or not, in acquisition order, goes to the emissions engine.
+  const acquisition = new Acquisition(clock, (s: Sample) => {
+    if (records) records.onSample(s);
+  });
+  const commands = [
     versionCommand(BOARD),
     statusCommand(bootMs, clock.nowMs),
     hashCommand(sha256),
     replCommand(),
     readingsCommand(acquisition, clock),
     modbusCommand(acquisition, clock),
-  ]);
+  ];
+  const technician = new CommandConsole(serialConsole, commands);
   const reader = new LineReader(
     CONSOLE_MAX_LINE,
     (line) => technician.handleLine(line),
@@ -51,7 +56,17 @@ function boot(): void {
   );
   Serial1.on('data', (data: string) => reader.push(data));
   serialConsole.write(banner());
-  acquisition.start(DEFAULT_MODBUS, technician.out);
+  if (loaded.config) {
+    records = new RecordsService(loaded.config, technician.out);
+    technician.add(recordsCommand(records));
+    technician.add(pipelineCommand(records, loaded));
+    technician.out.line('config: ' + (loaded.source === 'default' ? 'embedded default (none provisioned)' : 'provisioned'));
+    records.start();
+    acquisition.start(loaded.config.modbus, technician.out);
+  } else {
+    technician.out.line('config: provisioned configuration is invalid, nothing is acquired or recorded:');
+    for (let i = 0; i < loaded.errors.length; i++) technician.out.line('  ' + loaded.errors[i]);
+  }
   technician.prompt();
 }
 

@@ -8,6 +8,12 @@ import type { SimSerial } from './espruino/serial';
 import { SandboxBusBridge } from './modbus/sandbox-bridge';
 import { buildDefaultPlant, type VirtualPlant } from './modbus/plant';
 import type { PlantOptions } from './modbus/sim';
+import { Atecc608Emulator } from './atecc608/emulator';
+import { DEFAULT_CONFIG } from '../protocol/module/default-config';
+import { kidFromPublicKey, KID_LENGTH } from '../protocol/atecc608/signer';
+import { toHex } from '../protocol/bytes';
+import { nodeSha256 } from './record/node-sha256';
+import type { CaptureKeys } from './verifier/capture';
 
 export interface ModuleSim {
   machine: EspruinoMachine;
@@ -17,6 +23,10 @@ export interface ModuleSim {
   plant: VirtualPlant;
   /** Per bus id: the connection of the virtual bus to the machine's UART. */
   bridges: { [busId: string]: SandboxBusBridge };
+  /** The ATECC608 on I2C1 that signs the records (the default configuration's signer). */
+  secureElement: Atecc608Emulator;
+  /** What a verifier needs to check this module's records: its public key by kid. */
+  verifierKeys: CaptureKeys;
 }
 
 export interface ModuleSimOptions extends MachineOptions {
@@ -37,8 +47,24 @@ export function startModuleSim(options: ModuleSimOptions = {}, onConsole?: (text
     const uart = (machine.serial as { [port: string]: SimSerial })[b.port];
     bridges[id] = new SandboxBusBridge(machine.time, uart, b.bus);
   }
+  const se = DEFAULT_CONFIG.records.atecc608!;
+  const secureElement = new Atecc608Emulator({
+    clock: { nowUs: () => machine.time.nowMs() * 1000 },
+    address: se.address,
+    seed: Uint8Array.of(0x5e, (options.seed ?? 1) & 255),
+  });
+  machine.i2c[se.bus].connect(se.address, secureElement);
+  const publicKey = secureElement.publicKey(se.slot)!;
+  const verifierKeys: CaptureKeys = {
+    es256: {
+      [toHex(kidFromPublicKey(nodeSha256, publicKey, KID_LENGTH))]: {
+        x: toHex(publicKey.subarray(0, 32)),
+        y: toHex(publicKey.subarray(32, 64)),
+      },
+    },
+  };
   // Installed as the factory does it: the bundle in the boot Storage file, then power-on.
   machine.storage.write('.bootcde', bundle.code);
   machine.powerOn();
-  return { machine, technician, bundle, plant, bridges };
+  return { machine, technician, bundle, plant, bridges, secureElement, verifierKeys };
 }

@@ -10,7 +10,7 @@ export interface EspruinoConfig {
     resetBeforeSend: boolean;
     dryRunOutput: string;
   };
-  storage: { config: string; sequence: string };
+  storage: { config: string; chainSlots: string[]; engineState: string };
   bundle: { entry: string; output: string; conformanceEntry: string; conformanceOutput: string };
 }
 

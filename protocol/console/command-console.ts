@@ -44,7 +44,7 @@ export class CommandConsole {
     });
   }
 
-  private add(command: ConsoleCommand): void {
+  add(command: ConsoleCommand): void {
     if (!hasOwn(this.commands, command.name)) this.names.push(command.name);
     this.commands[command.name] = command;
   }
