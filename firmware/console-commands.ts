@@ -1,6 +1,7 @@
 // Commands the technician console offers on the device.
 import type { ConsoleCommand } from '../protocol/console/command-console';
 import { toHex } from '../protocol/bytes';
+import { consoleDevice } from './platform';
 
 declare const FIRMWARE_VERSION: string;
 declare const FIRMWARE_HASH: string;
@@ -31,16 +32,16 @@ export function statusCommand(bootMs: number, now: () => number): ConsoleCommand
   };
 }
 
-/** Hands Serial1 back to the Espruino REPL (for uploads with the espruino CLI); a reboot restores the console. */
+/** Hands the console device back to the Espruino REPL (for uploads with the espruino CLI); a reboot restores it. */
 export function replCommand(): ConsoleCommand {
   return {
     name: 'repl',
     usage: 'repl',
-    help: 'give Serial1 back to the JavaScript REPL (reboot to return)',
+    help: 'give the console port back to the JavaScript REPL (reboot to return)',
     run: (_args, out) => {
-      out.line('REPL on Serial1; type E.reboot() to return to the technician console');
-      Serial1.removeAllListeners('data');
-      Serial1.setConsole(true);
+      out.line('REPL on this port; type E.reboot() to return to the technician console');
+      consoleDevice.removeAllListeners('data');
+      consoleDevice.setConsole(true);
     },
   };
 }

@@ -1,7 +1,7 @@
 // Boot sequence of the CEMS data-output module on Espruino (ESP32).
 import { CommandConsole } from '../protocol/console/command-console';
 import { LineReader } from '../protocol/console/line-reader';
-import { clock, serialConsole, sha256 } from './platform';
+import { IS_LINUX, clock, consoleDevice, serialConsole, sha256 } from './platform';
 import { hashCommand, replCommand, statusCommand, versionCommand } from './console-commands';
 import type { Sample } from '../protocol/sample';
 import { Acquisition } from './acquisition';
@@ -24,16 +24,20 @@ function banner(): string {
 }
 
 function boot(): void {
-  // Espruino switches its unauthenticated Telnet console on at every boot.
-  require('TelnetServer').setOptions({ mode: 'off' });
-  if (digitalRead(SAFE_MODE_PIN) === 0) {
+  // Espruino switches its unauthenticated Telnet console on at every boot (builds without Telnet have no module).
+  try {
+    require('TelnetServer').setOptions({ mode: 'off' });
+  } catch (e) {
+    print('no TelnetServer module: nothing to switch off');
+  }
+  if (!IS_LINUX && digitalRead(SAFE_MODE_PIN) === 0) {
     print('safe mode: ' + SAFE_MODE_PIN + ' held low, firmware not started');
     return;
   }
   const bootMs = clock.nowMs();
-  // Move the REPL to a loopback device so Serial1 carries only the technician console.
+  // Move the REPL to a loopback device so the console port carries only the technician console.
   E.setConsole('LoopbackA', { force: true });
-  Serial1.setup(CONSOLE_BAUD);
+  if (!IS_LINUX) Serial1.setup(CONSOLE_BAUD);
   const loaded = loadConfig();
   let records: RecordsService | null = null;
   // Every acquired Sample, valid or not, in acquisition order, goes to the emissions engine.
@@ -54,7 +58,7 @@ function boot(): void {
     (line) => technician.handleLine(line),
     () => technician.lineTooLong(),
   );
-  Serial1.on('data', (data: string) => reader.push(data));
+  consoleDevice.on('data', (data: string) => reader.push(data));
   serialConsole.write(banner());
   if (loaded.config) {
     records = new RecordsService(loaded.config, technician.out);

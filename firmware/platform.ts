@@ -17,7 +17,15 @@ const crypto = require('crypto');
 /** Native SHA-256 (crypto.SHA256 returns an ArrayBuffer on Espruino). */
 export const sha256: Sha256 = (data) => new Uint8Array(crypto.SHA256(data));
 
-/** The technician console: Serial1 (USB-UART) at 115200, owned by the firmware once the REPL is moved away. */
+/** Espruino's Linux build (conformance runs against real peers) has no Serial1 console: its terminal is `USB`. */
+export const IS_LINUX = process.env.BOARD === 'LINUX';
+
+/**
+ * The device the technician console runs on: Serial1 (the ESP32's USB-UART, 115200) or, on the Linux build, the
+ * terminal. The firmware owns it once the REPL has been moved away.
+ */
+export const consoleDevice: Serial = IS_LINUX ? USB : Serial1;
+
 export const serialConsole: ConsoleOut = {
-  write: (text) => Serial1.write(text),
+  write: (text) => consoleDevice.write(text),
 };

@@ -27,14 +27,14 @@ export class RecordCollector {
     private readonly machine: EspruinoMachine,
     private readonly passthrough: (text: string) => void,
   ) {
-    machine.serial.Serial1.onTransmit((bytes) => this.receive(Buffer.from(bytes).toString('latin1')));
+    machine.consolePort().onTransmit((bytes) => this.receive(Buffer.from(bytes).toString('latin1')));
   }
 
   /** Asks for every record newer than the newest collected one. */
   request(): void {
     this.replying = true;
     this.afterSummary = false;
-    this.machine.serial.Serial1.send('records since ' + this.lastSeq() + '\r');
+    this.machine.consolePort().send('records since ' + this.lastSeq() + '\r');
   }
 
   lastSeq(): number {

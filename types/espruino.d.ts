@@ -120,6 +120,8 @@ declare const E: EspruinoE;
 declare const Serial1: Serial;
 declare const Serial2: Serial;
 declare const Serial3: Serial;
+/** Espruino's Linux build: the terminal (stdin/stdout). */
+declare const USB: Serial;
 declare const LoopbackA: Serial;
 declare const LoopbackB: Serial;
 declare const I2C1: I2C;

@@ -5,7 +5,7 @@ export class ConsoleClient {
   private text = '';
 
   constructor(private readonly machine: EspruinoMachine) {
-    machine.serial.Serial1.onTransmit((bytes) => {
+    machine.consolePort().onTransmit((bytes) => {
       this.text += Buffer.from(bytes).toString('latin1');
     });
   }
@@ -22,7 +22,7 @@ export class ConsoleClient {
 
   send(line: string): number {
     const mark = this.text.length;
-    this.machine.serial.Serial1.send(line + '\r');
+    this.machine.consolePort().send(line + '\r');
     return mark;
   }
 }

@@ -26,12 +26,17 @@ export interface MachineOptions {
   seed?: number;
   /** JsVar blocks the interpreter reports as total (ESP32.py: 16383 max). */
   jsVars?: number;
+  /**
+   * The board profile: 'ESP32' (default, the product) or 'LINUX', Espruino's Linux build used for conformance runs,
+   * whose terminal is the `USB` device and whose UARTs need a `path`.
+   */
+  board?: 'ESP32' | 'LINUX';
 }
 
 /** V8 heap bytes counted as one Espruino JsVar block in the memory proxy (see measureContextMemory). */
 const BYTES_PER_BLOCK_ESTIMATE = 56;
 
-const SERIAL_NAMES = ['Serial1', 'Serial2', 'Serial3', 'LoopbackA', 'LoopbackB'] as const;
+const SERIAL_NAMES = ['Serial1', 'Serial2', 'Serial3', 'LoopbackA', 'LoopbackB', 'USB'] as const;
 type SerialName = (typeof SERIAL_NAMES)[number];
 
 /** Runs inside the context before any firmware code: removes and replaces builtins (see file comment). */
@@ -150,6 +155,7 @@ export class EspruinoMachine {
   private bootFile: string | null = null;
   private consoleDevice: SimSerial;
   private readonly jsVars: number;
+  readonly board: 'ESP32' | 'LINUX';
   /** V8's own estimate of this interpreter context's heap, refreshed asynchronously (vm.measureMemory). */
   contextBytes = 0;
   private measuring = false;
@@ -159,16 +165,23 @@ export class EspruinoMachine {
   constructor(options: MachineOptions = {}) {
     this.time = options.time ?? new RealTime();
     this.jsVars = options.jsVars ?? 16383;
+    this.board = options.board ?? 'ESP32';
     const random = seededRandom(options.seed ?? 1);
     const serial = {} as { [K in SerialName]: SimSerial };
     for (const n of SERIAL_NAMES) serial[n] = new SimSerial(n, random);
+    for (const n of ['Serial1', 'Serial2', 'Serial3'] as const) serial[n].requirePath = this.board === 'LINUX';
     serial.LoopbackA.peer = serial.LoopbackB;
     serial.LoopbackB.peer = serial.LoopbackA;
     for (const n of SERIAL_NAMES) serial[n].onSetConsole = (d) => (this.consoleDevice = d);
     this.serial = serial;
     this.i2c = { I2C1: new SimI2C('I2C1'), I2C2: new SimI2C('I2C2') };
-    this.consoleDevice = serial.Serial1;
+    this.consoleDevice = this.board === 'LINUX' ? serial.USB : serial.Serial1;
     this.pins.now = () => this.time.nowMs();
+  }
+
+  /** The UART the firmware's technician console uses on this board: Serial1 on the ESP32, the terminal on Linux. */
+  consolePort(): SimSerial {
+    return this.board === 'LINUX' ? this.serial.USB : this.serial.Serial1;
   }
 
   /** Loads and runs an Espruino bundle on a freshly reset interpreter. */
@@ -211,7 +224,7 @@ export class EspruinoMachine {
     for (const id of this.bootTimers.splice(0)) this.time.clearTimer(id);
     this.boots++;
     this.telnet.mode = 'on'; // Espruino switches Telnet on at every boot
-    this.consoleDevice = this.serial.Serial1;
+    this.consoleDevice = this.board === 'LINUX' ? this.serial.USB : this.serial.Serial1;
     this.contextBytes = 0;
     const globals: { [k: string]: unknown } = {};
     this.context = vm.createContext(globals, { name: 'espruino', codeGeneration: { strings: true, wasm: false } });
@@ -389,7 +402,7 @@ export class EspruinoMachine {
         return modules[name];
       },
       process: {
-        env: { VERSION: '2v29', BOARD: 'ESP32' },
+        env: { VERSION: '2v29', BOARD: machine.board },
         memory: () => {
           machine.measureContextMemory();
           const usage = Math.min(machine.jsVars, Math.ceil(machine.contextBytes / BYTES_PER_BLOCK_ESTIMATE));
@@ -398,7 +411,10 @@ export class EspruinoMachine {
         on: (ev: string, fn: () => void) => processListeners.on(ev, fn),
       },
     };
-    for (const n of SERIAL_NAMES) g[n] = bindAll(this.serial[n], ['setup', 'write', 'print', 'println', 'on', 'removeAllListeners', 'setConsole']);
+    for (const n of SERIAL_NAMES) {
+      if (n === 'USB' && this.board !== 'LINUX') continue;
+      g[n] = bindAll(this.serial[n], ['setup', 'write', 'print', 'println', 'on', 'removeAllListeners', 'setConsole']);
+    }
     for (const n of ['I2C1', 'I2C2'] as const) g[n] = bindAll(this.i2c[n], ['setup', 'writeTo', 'readFrom']);
     return g;
   }

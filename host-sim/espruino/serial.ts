@@ -21,6 +21,9 @@ export class SimSerial {
   /** Called when firmware code makes this device the console (Serial.setConsole). */
   onSetConsole: ((device: SimSerial) => void) | null = null;
 
+  /** Espruino's Linux build opens UARTs by device path: setup without `path` fails there. */
+  requirePath = false;
+
   constructor(
     readonly name: string,
     private readonly random: () => number,
@@ -36,6 +39,7 @@ export class SimSerial {
   // ---- firmware-facing API ----
   setup(baud: number, options?: { [key: string]: unknown }): void {
     if (typeof baud !== 'number' || baud < 101 || baud > 10000000) throw new Error(this.name + '.setup: invalid baud rate ' + baud);
+    if (this.requirePath && !(options && typeof options.path === 'string')) throw new Error(this.name + ".setup: no 'path' given (Linux build)");
     this.settings = { baud, options: { ...(options ?? {}) } };
   }
 
