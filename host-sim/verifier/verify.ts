@@ -7,7 +7,8 @@
 //      by a gap event that declares exactly the skipped numbers and links back to the last record before them;
 //   5. recomputation: what the record's own raw fields determine (availability from counts, period length from the
 //      averaging interval, substitution present exactly when the status says so, unique quantity ids);
-//   6. coverage: consecutive period records must abut unless a no-data gap event covers the hole.
+//   6. coverage (periods.ts): consecutive period records must abut unless a gap event covers the hole; parts of a
+//      split period and supplements share their period legitimately, a quantity twice for one period does not.
 // Every finding carries a stable code. Records that fail 1-3 are not trusted and take no part in the chain.
 import { toHex, bytesEqual } from '../../protocol/bytes';
 import { codedError, errorCode, errorMessage } from '../../protocol/errors';
@@ -19,6 +20,7 @@ import { COSE_ALG_ES256, COSE_ALG_HMAC_256_256 } from '../../protocol/record/sig
 import { nodeSha256 } from '../record/node-sha256';
 import { verifySign1 } from './es256';
 import type { KeyRing } from './keys';
+import { PeriodChecker } from './periods';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -124,7 +126,7 @@ export function verifyRecords(messages: Uint8Array[], opts: VerifyOptions): Veri
   const hashBySeq = new Map<number, Uint8Array>();
   const declaredGaps: DeclaredGap[] = [];
   let last: RecordResult | null = null;
-  let lastPeriodEnd: number | null = null;
+  const periods = new PeriodChecker(declaredGaps);
   let deviceId: string | null = opts.deviceId ?? null;
   let reboots = 0;
   let periodCount = 0;
@@ -209,28 +211,21 @@ export function verifyRecords(messages: Uint8Array[], opts: VerifyOptions): Veri
         r.linked = bytesEqual(rec.prev, GENESIS_HASH);
         add(r, 'CHAIN_RESTART', 'warning', 'the device lost its chain state and started a new chain at seq 0');
         hashBySeq.clear();
-        lastPeriodEnd = null;
+        periods.restart();
       } else add(r, 'SEQ_REGRESSION', 'error', 'seq ' + rec.seq + ' after ' + prev.seq);
     }
     if (!hashBySeq.has(rec.seq)) hashBySeq.set(rec.seq, hash);
 
-    // coverage of period records
     const p = rec.period;
     if (p !== null) {
       periodCount++;
       periodFrom = periodFrom === null ? p.startMs : Math.min(periodFrom, p.startMs);
       periodTo = periodTo === null ? p.endMs : Math.max(periodTo, p.endMs);
-      if (lastPeriodEnd !== null && p.startMs < lastPeriodEnd) {
-        add(r, 'PERIOD_OVERLAP', 'warning', 'period starts before the previous period ended');
-      } else if (lastPeriodEnd !== null && p.startMs > lastPeriodEnd) {
-        const from = lastPeriodEnd;
-        const covered = declaredGaps.some((d) => d.detail.fromMs >= 0 && d.detail.fromMs <= from && d.detail.toMs >= p.startMs);
-        if (!covered) add(r, 'PERIOD_GAP_UNDECLARED', 'warning', 'no period record and no gap event for ' + from + '..' + p.startMs);
-      }
-      lastPeriodEnd = p.endMs;
+      periods.check(r, p);
     }
     last = r;
   });
+  periods.finish();
 
   let errors = 0;
   let warnings = 0;

@@ -10,17 +10,8 @@ import { codedError, errorCode, errorMessage, type CodedError } from '../errors'
 import type { Clock, Sha256 } from '../ports';
 import type { Sample } from '../sample';
 import { compileConfig, type CemsConfig } from '../cems/config';
-import {
-  advance,
-  createEngine,
-  pushSample,
-  takeOutput,
-  type CemsEngine,
-  type CemsOutput,
-  type CemsState,
-} from '../cems/engine';
+import { advance, createEngine, pushSample, takeOutput, type CemsEngine, type CemsOutput } from '../cems/engine';
 import { isTimestamp } from '../cems/time';
-import { CborMap, decodeCbor, encodeCbor } from '../record/cbor';
 import { RecordChain, type ChainLink, type ChainStore } from '../record/chain';
 import {
   MAX_RECORD_BYTES,
@@ -33,22 +24,15 @@ import {
   type TimeSource,
 } from '../record/schema';
 import type { Signer } from '../record/signer';
+import { configChangeEvent, configHash } from './config-diff';
 import type { ModuleConfig } from './config-types';
-import {
-  buildPeriodRecords,
-  cborToPlain,
-  configChangeEvent,
-  configHash,
-  coseOverheadBytes,
-  createRecordContext,
-  engineEventData,
-  lostRecordsEvent,
-  payloadBytes,
-  plainToCbor,
-  splitPeriod,
-  StatusWindows,
-  type RecordContext,
-} from './records';
+import { engineEventData, lostRecordsEvent } from './engine-events';
+import { decodeEngineSnapshot, encodeEngineSnapshot } from './engine-snapshot';
+import { buildPeriodRecords } from './period-records';
+import { splitPeriod } from './period-split';
+import { createRecordContext, type RecordContext } from './record-context';
+import { coseOverheadBytes, payloadBytes } from './record-size';
+import { StatusWindows } from './status-window';
 
 /** Records waiting for the signer (a part of the delivered plant's hourly record is roughly 1,000 JsVars). */
 export const DEFAULT_MAX_QUEUE = 16;
@@ -56,9 +40,6 @@ export const DEFAULT_MAX_QUEUE = 16;
 export const DEFAULT_RESERVE_BLOCK = 16;
 /** A clock correction at least this large is recorded as a time-set event. */
 export const TIME_SET_MIN_STEP_MS = 1000;
-export const ENGINE_SNAPSHOT_VERSION = 1;
-/** Upper bound for a decoded engine snapshot (Part 75 lookbacks are ~4 KB per substituted output). */
-const MAX_SNAPSHOT_BYTES = 262144;
 
 export interface RecordInfo {
   seq: number;
@@ -147,25 +128,6 @@ interface Job {
 /** Errors that retrying cannot fix: the record itself is unencodable. */
 function isPermanent(code: string): boolean {
   return code.indexOf('SCHEMA_') === 0 || code.indexOf('CBOR_') === 0 || code === 'RECORD_TOO_LARGE';
-}
-
-// --- engine snapshots ------------------------------------------------------------------------------------------
-
-/** Deterministic CBOR {"v": 1, "cfg": SHA-256 of the emissions config, "state": CemsState as plain data}. */
-export function encodeEngineSnapshot(state: CemsState, emissionsHash: Uint8Array): Uint8Array {
-  return encodeCbor(new CborMap().set('v', ENGINE_SNAPSHOT_VERSION).set('cfg', emissionsHash).set('state', plainToCbor(state)));
-}
-
-/** The engine state of a snapshot; throws ENGINE_SNAPSHOT_* when it is corrupt or belongs to another configuration. */
-export function decodeEngineSnapshot(bytes: Uint8Array, emissionsHash: Uint8Array): CemsState {
-  const m = decodeCbor(bytes, { strict: true, maxBytes: MAX_SNAPSHOT_BYTES });
-  if (!(m instanceof CborMap) || m.get('v') !== ENGINE_SNAPSHOT_VERSION) throw codedError('ENGINE_SNAPSHOT_VERSION', 'not an engine snapshot of version ' + ENGINE_SNAPSHOT_VERSION);
-  const h = m.get('cfg');
-  if (!(h instanceof Uint8Array) || h.length !== emissionsHash.length) throw codedError('ENGINE_SNAPSHOT_CORRUPT', 'no configuration hash');
-  for (let i = 0; i < h.length; i++) if (h[i] !== emissionsHash[i]) throw codedError('ENGINE_SNAPSHOT_CONFIG', 'snapshot belongs to another emissions configuration');
-  const state = cborToPlain(m.get('state'));
-  if (!state || typeof state !== 'object') throw codedError('ENGINE_SNAPSHOT_CORRUPT', 'no state');
-  return state as CemsState;
 }
 
 // --- the pipeline ------------------------------------------------------------------------------------------------------

@@ -166,16 +166,19 @@ function periodToJson(p: PeriodData): string {
   }
   const quantities: string[] = [];
   for (let i = 0; i < p.quantities.length; i++) quantities.push(quantityToJson(p.quantities[i]));
-  return obj([
+  const pairs = [
     'start', stringToJson(isoUtc(p.startMs)),
     'end', stringToJson(isoUtc(p.endMs)),
     'start_ms', intToJson(p.startMs),
     'end_ms', intToJson(p.endMs),
     'averaging_s', intToJson(p.averagingS),
     'monitoring_plan', stringToJson(p.monitoringPlanVersion),
-    'analyzers', arr(analyzers),
-    'quantities', arr(quantities),
-  ]);
+  ];
+  // like the record, the rendition names parts and supplements only where they are
+  if (p.part) pairs.push('part', obj(['index', intToJson(p.part.index), 'count', intToJson(p.part.count)]));
+  if (p.supplement === true) pairs.push('supplement', 'true');
+  pairs.push('analyzers', arr(analyzers), 'quantities', arr(quantities));
+  return obj(pairs);
 }
 
 function eventDetailToJson(e: EventData): string {

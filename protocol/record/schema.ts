@@ -18,7 +18,7 @@ export const K_RECORD = { VERSION: 0, TYPE: 1, SEQ: 2, PREV: 3, DEVICE: 4, SITE:
 export const K_DEVICE = { ID: 0, FIRMWARE_HASH: 1, FIRMWARE_VERSION: 2 };
 export const K_SITE = { FACILITY: 0, INSTALLATION: 1, STACK: 2, LOCATION: 3 };
 export const K_TIME = { SOURCE: 0, LAST_SYNC: 1, SYNC_OFFSET: 2 };
-export const K_PERIOD = { START: 0, END: 1, AVERAGING: 2, ANALYZERS: 3, QUANTITIES: 4, PLAN_VERSION: 5 };
+export const K_PERIOD = { START: 0, END: 1, AVERAGING: 2, ANALYZERS: 3, QUANTITIES: 4, PLAN_VERSION: 5, PART: 6, SUPPLEMENT: 7 };
 export const K_ANALYZER = { ID: 0, SERIAL: 1, QAL1: 2, MODEL: 3 };
 export const K_QUANTITY = {
   ID: 0, ANALYZER: 1, RAW: 2, CORRECTED: 3, DECIMALS: 4, CALIBRATION: 5, N_VALID: 6, N_TOTAL: 7, AVAILABILITY: 8,
@@ -143,6 +143,14 @@ export interface QuantityData {
   methodRef: string;
 }
 
+/** Place of a record among the parts of a period whose quantities did not fit into one record. */
+export interface PeriodPart {
+  /** 0-based. */
+  index: number;
+  /** Number of parts, at least 2. */
+  count: number;
+}
+
 export interface PeriodData {
   startMs: number;
   endMs: number;
@@ -151,6 +159,13 @@ export interface PeriodData {
   analyzers: AnalyzerInfo[];
   quantities: QuantityData[];
   monitoringPlanVersion: string;
+  /** Present only on a part of a split period (key 6; records without it are whole). */
+  part?: PeriodPart;
+  /**
+   * True only on a supplement (key 7): a record that carries substitutes, and nothing else, for a period recorded
+   * earlier or declared as a gap. Its quantities take the place of the same quantities of that period.
+   */
+  supplement?: boolean;
 }
 
 export interface CalibrationDetail {
@@ -306,7 +321,8 @@ function encodeValueBlock(b: ValueBlock, path: string): CborMap {
     .set(K_VALUE.BASIS, enumOf(BASIS_CODES, b.basis, path, 'basis'));
 }
 
-function encodeQuantity(q: QuantityData, nAnalyzers: number, path: string): CborMap {
+/** One quantity as the CBOR map a period record carries (validated; `path` names it in errors). */
+export function encodeQuantity(q: QuantityData, nAnalyzers: number, path: string): CborMap {
   const m = new CborMap().set(K_QUANTITY.ID, textOf(q.id, path, 'id'));
   if (q.analyzer !== -1) {
     if (uintOf(q.analyzer, path, 'analyzer') >= nAnalyzers) throw schemaError('SCHEMA_RANGE', path + '.analyzer', 'no analyzer ' + q.analyzer);
@@ -345,6 +361,8 @@ function encodeQuantity(q: QuantityData, nAnalyzers: number, path: string): Cbor
   return m;
 }
 
+const PART_RULE = 'must be [index, count] with count >= 2 and index < count';
+
 function encodePeriod(p: PeriodData): CborMap {
   const analyzers: CborValue[] = [];
   for (let i = 0; i < p.analyzers.length; i++) {
@@ -361,13 +379,23 @@ function encodePeriod(p: PeriodData): CborMap {
     quantities.push(encodeQuantity(p.quantities[i], p.analyzers.length, 'period.quantities[' + i + ']'));
   }
   if (uintOf(p.endMs, 'period', 'endMs') <= uintOf(p.startMs, 'period', 'startMs')) throw schemaError('SCHEMA_RANGE', 'period.endMs', 'not after startMs');
-  return new CborMap()
+  const m = new CborMap()
     .set(K_PERIOD.START, p.startMs)
     .set(K_PERIOD.END, p.endMs)
     .set(K_PERIOD.AVERAGING, uintOf(p.averagingS, 'period', 'averagingS'))
     .set(K_PERIOD.ANALYZERS, analyzers)
     .set(K_PERIOD.QUANTITIES, quantities)
     .set(K_PERIOD.PLAN_VERSION, textOf(p.monitoringPlanVersion, 'period', 'monitoringPlanVersion'));
+  if (p.part !== undefined && p.part !== null) {
+    const index = uintOf(p.part.index, 'period', 'part.index');
+    if (uintOf(p.part.count, 'period', 'part.count') < 2 || index >= p.part.count) throw schemaError('SCHEMA_RANGE', 'period.part', PART_RULE);
+    m.set(K_PERIOD.PART, [index, p.part.count]);
+  }
+  if (p.supplement !== undefined && p.supplement !== false) {
+    if (p.supplement !== true) throw schemaError('SCHEMA_TYPE', 'period.supplement', 'must be a boolean');
+    m.set(K_PERIOD.SUPPLEMENT, true);
+  }
+  return m;
 }
 
 function encodeEventDetail(e: EventData): CborMap {
@@ -649,8 +677,20 @@ function readPeriod(r: MapReader): PeriodData {
   const qList = r.array(K_PERIOD.QUANTITIES, 'quantities');
   for (let i = 0; i < qList.length; i++) quantities.push(readQuantity(qList[i], r.path + '.quantities[' + i + ']', analyzers.length));
   const monitoringPlanVersion = r.text(K_PERIOD.PLAN_VERSION, 'monitoringPlanVersion');
+  const p: PeriodData = { startMs: startMs, endMs: endMs, averagingS: averagingS, analyzers: analyzers, quantities: quantities, monitoringPlanVersion: monitoringPlanVersion };
+  if (r.has(K_PERIOD.PART)) {
+    const a = r.array(K_PERIOD.PART, 'part');
+    if (a.length !== 2 || typeof a[0] !== 'number' || typeof a[1] !== 'number') throw schemaError('SCHEMA_TYPE', r.path + '.part', PART_RULE);
+    if (a[0] < 0 || a[1] < 2 || a[0] >= a[1]) throw schemaError('SCHEMA_RANGE', r.path + '.part', PART_RULE);
+    p.part = { index: a[0], count: a[1] };
+  }
+  // only `true` is written: an explicit false would be a second encoding of "not a supplement"
+  if (r.has(K_PERIOD.SUPPLEMENT)) {
+    if (r.bool(K_PERIOD.SUPPLEMENT, 'supplement') !== true) throw schemaError('SCHEMA_RANGE', r.path + '.supplement', 'present only as true');
+    p.supplement = true;
+  }
   r.done();
-  return { startMs: startMs, endMs: endMs, averagingS: averagingS, analyzers: analyzers, quantities: quantities, monitoringPlanVersion: monitoringPlanVersion };
+  return p;
 }
 
 function readConfigValue(v: CborValue, path: string): ConfigValue {

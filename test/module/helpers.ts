@@ -193,21 +193,27 @@ export function decoded(report: VerificationReport): RecordData[] {
   });
 }
 
-/** Every quantity of the period records for startMs (all parts, in order), with the record index it came from. */
+/** Every quantity of the period records for startMs (all parts, in order), of supplements or of the others. */
 export function quantitiesOf(records: RecordData[], startMs: number, supplement = false): QuantityData[] {
   const out: QuantityData[] = [];
   for (const r of records) {
     if (!r.period || r.period.startMs !== startMs) continue;
-    const isSupplement = r.period.quantities.every((q) => q.status === 'SUBSTITUTED');
-    if (isSupplement === supplement) out.push(...r.period.quantities);
+    if ((r.period.supplement === true) === supplement) out.push(...r.period.quantities);
   }
   return out;
 }
 
-/** Findings of a verification other than the expected PERIOD_OVERLAP warnings of split parts and supplements. */
+/** Errors and warnings of a verification (info findings such as PERIOD_PART and PERIOD_SUPPLEMENT left out). */
 export function unexpectedFindings(report: VerificationReport): string[] {
   const out: string[] = [];
-  for (const r of report.results) for (const f of r.findings) if (f.code !== 'PERIOD_OVERLAP') out.push(r.index + ':' + f.code + ' ' + f.message);
+  for (const r of report.results) for (const f of r.findings) if (f.severity !== 'info') out.push(r.index + ':' + f.code + ' ' + f.message);
+  return out;
+}
+
+/** "index:CODE" of every info finding. */
+export function infoFindings(report: VerificationReport): string[] {
+  const out: string[] = [];
+  for (const r of report.results) for (const f of r.findings) if (f.severity === 'info') out.push(r.index + ':' + f.code);
   return out;
 }
 

@@ -5,8 +5,9 @@ import { compileConfig } from '../../protocol/cems/config';
 import { bytesEqual } from '../../protocol/bytes';
 import { recordLink } from '../../protocol/record/chain';
 import { MAX_RECORD_BYTES, type QuantityData } from '../../protocol/record/schema';
-import { configBytes, configHash } from '../../protocol/module/records';
-import { decodeEngineSnapshot, DEFAULT_RESERVE_BLOCK } from '../../protocol/module/pipeline';
+import { configBytes, configHash } from '../../protocol/module/config-diff';
+import { decodeEngineSnapshot } from '../../protocol/module/engine-snapshot';
+import { DEFAULT_RESERVE_BLOCK } from '../../protocol/module/pipeline';
 import { createSoftwareEs256Signer, generateEs256KeyPair } from '../../host-sim/record/es256-signer';
 import { KeyRing } from '../../host-sim/verifier/keys';
 import {
@@ -15,6 +16,7 @@ import {
   FlakySigner,
   Harness,
   hmacSigner,
+  infoFindings,
   quantitiesOf,
   sha256,
   Twin,
@@ -61,9 +63,13 @@ describe('one simulated hour of the delivered plant (EU IED LCP)', () => {
     expect(h.sealed.map((s) => s.info.periodStartMs)).toEqual([-1, -1, -1, T0, T0]);
     expect(report.ok).toBe(true);
     expect(report.errors).toBe(0);
-    // the only finding: the second part of the hour starts where the first did
+    expect(report.warnings).toBe(0);
     expect(unexpectedFindings(report)).toEqual([]);
-    expect(report.results[4].findings.map((f) => f.code)).toEqual(['PERIOD_OVERLAP']);
+    // the only finding: the second part of the hour, as information
+    expect(infoFindings(report)).toEqual(['4:PERIOD_PART']);
+    expect(recs[3].period!.part).toEqual({ index: 0, count: 2 });
+    expect(recs[4].period!.part).toEqual({ index: 1, count: 2 });
+    expect(recs[3].period!.supplement).toBeUndefined();
     for (const s of h.sealed) expect(s.cose.length).toBeLessThanOrEqual(MAX_RECORD_BYTES);
     const st = h.pipeline.status();
     expect(st).toMatchObject({ recordsSigned: 5, queued: 0, inFlight: false, lastSeq: 4, dropped: 0, failed: 0, periodsClosed: 1, splitPeriods: 1 });
@@ -192,10 +198,15 @@ describe('substitution', () => {
     // order: hour 3 (two parts), then at the close of hour 4 the supplement for hour 3, then hour 4 (two parts)
     const periods = recs
       .filter((r) => r.period)
-      .map((r) => [(r.period!.startMs - T0) / HOUR, r.period!.quantities.every((q) => q.status === 'SUBSTITUTED') ? 'supplement' : 'part']);
-    expect(periods.slice(-5)).toEqual([[3, 'part'], [3, 'part'], [3, 'supplement'], [4, 'part'], [4, 'part']]);
-    // the supplement and the second parts overlap the hour they belong to: the verifier's only remarks
+      .map((r) => [(r.period!.startMs - T0) / HOUR, r.period!.supplement ? 'supplement' : 'part ' + r.period!.part!.index]);
+    expect(periods.slice(-5)).toEqual([[3, 'part 0'], [3, 'part 1'], [3, 'supplement'], [4, 'part 0'], [4, 'part 1']]);
+    // the supplement and the second parts share the hour they belong to: verified, and noted as information only
     expect(unexpectedFindings(rep)).toEqual([]);
+    expect(rep.warnings).toBe(0);
+    const info = infoFindings(rep);
+    expect(info.filter((c) => c.endsWith(':PERIOD_PART'))).toHaveLength(5);
+    const supplementIndex = recs.findIndex((r) => r.period?.supplement === true);
+    expect(info.filter((c) => c.endsWith(':PERIOD_SUPPLEMENT'))).toEqual([supplementIndex + ':PERIOD_SUPPLEMENT']);
     expect(h.pipeline.status().supplements).toBe(1);
   });
 });

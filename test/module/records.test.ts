@@ -11,23 +11,16 @@ import { createHmacSigner } from '../../protocol/record/hmac-signer';
 import { MAX_RECORD_BYTES, type EventData, type PeriodData } from '../../protocol/record/schema';
 import type { Signer } from '../../protocol/record/signer';
 import { defaultConfigFor, type DefaultJurisdiction } from '../../protocol/module/default-config';
-import {
-  buildPeriodRecords,
-  cborToPlain,
-  configBytes,
-  configChangeEvent,
-  configChanges,
-  coseOverheadBytes,
-  createRecordContext,
-  engineEventData,
-  hexWord,
-  methodRef,
-  payloadBytes,
-  plainToCbor,
-  splitPeriod,
-  StatusWindows,
-  type RecordContext,
-} from '../../protocol/module/records';
+import { configBytes, configChangeEvent, configChanges } from '../../protocol/module/config-diff';
+import { engineEventData } from '../../protocol/module/engine-events';
+import { methodRef } from '../../protocol/module/method-refs';
+import { buildPeriodRecords } from '../../protocol/module/period-records';
+import { splitPeriod } from '../../protocol/module/period-split';
+import { cborToPlain, plainToCbor } from '../../protocol/module/plain-cbor';
+import { createRecordContext, type RecordContext } from '../../protocol/module/record-context';
+import { coseOverheadBytes, payloadBytes } from '../../protocol/module/record-size';
+import { hexWord } from '../../protocol/module/record-text';
+import { StatusWindows } from '../../protocol/module/status-window';
 import { createSoftwareEs256Signer, generateEs256KeyPair } from '../../host-sim/record/es256-signer';
 import { sha256, Twin } from './helpers';
 import { checkHour, HOUR, T0 } from './scenario';
@@ -156,6 +149,7 @@ describe('period records from engine output', () => {
     const first = recs[2].period.quantities;
     expect(first.find((q) => q.id === 'so2.dry')).toMatchObject({ status: 'SUBSTITUTED', corrected: { value: 111 }, substitution: { method: 'M', code: 'C' } });
     expect(first.find((q) => q.id === 'co.dry')).toMatchObject({ status: 'SUBSTITUTED', corrected: { value: 222 } });
+    expect(recs.map((r) => r.period.supplement)).toEqual([true, true, undefined, undefined, true]);
     expect(recs[0].period.quantities.map((q) => q.id)).toEqual(['co.dry']);
     expect(recs[0].period.quantities[0]).toMatchObject({ nValid: 0, nTotal: 1800, availabilityBp: 0, validityRule: 'EU_MRR:SUBSTITUTE', raw: { value: null } });
     expect(recs[4].period.quantities[0].corrected.value).toBe(333);
@@ -203,9 +197,46 @@ describe('split', () => {
     }
   });
 
+  it('marks every part with its index and the number of parts, and counts the marker exactly past 24 parts', () => {
+    expect('part' in splitPeriod(period, 100000, measure)[0]).toBe(false);
+    const two = splitPeriod(period, 4000, measure);
+    expect(two.map((p) => p.part)).toEqual([{ index: 0, count: 2 }, { index: 1, count: 2 }]);
+    // a budget where every quantity fits alone with the widest marker: one quantity per part, 38 parts (2-byte count)
+    const n = period.quantities.length;
+    const alone = period.quantities.map((q) => measure({ ...period, quantities: [q], part: { index: n - 1, count: n } }));
+    const budget = Math.max(...alone);
+    const parts = splitPeriod(period, budget, measure);
+    expect(parts.length).toBe(n);
+    parts.forEach((p, i) => {
+      expect(p.part).toEqual({ index: i, count: n });
+      expect(measure(p)).toBeLessThanOrEqual(budget);
+    });
+    expect(Math.max(...parts.map(measure))).toBe(budget);
+    // byte by byte through budgets that give 24 or more parts of one or two quantities: each part within the budget,
+    // and the next part's first quantity would not have fitted
+    let checked = 0;
+    for (let b = budget; checked < 150; b++) {
+      const ps = splitPeriod(period, b, measure);
+      if (ps.length < 24) break;
+      for (let i = 0; i < ps.length; i++) {
+        expect(measure(ps[i])).toBeLessThanOrEqual(b);
+        if (i > 0) expect(measure({ ...ps[i - 1], quantities: [...ps[i - 1].quantities, ps[i].quantities[0]] })).toBeGreaterThan(b);
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it('keeps the supplement mark on every part of a supplement', () => {
+    const parts = splitPeriod({ ...period, supplement: true }, 4000, measure);
+    expect(parts.map((p) => [p.part!.index, p.supplement])).toEqual([[0, true], [1, true]]);
+    for (const p of parts) expect(measure(p)).toBeLessThanOrEqual(4000);
+  });
+
   it('gives an oversize quantity a part of its own rather than dropping it', () => {
     const parts = splitPeriod(period, 10, measure);
     expect(parts.length).toBe(period.quantities.length);
+    expect(splitPeriod({ ...period, quantities: period.quantities.slice(0, 1) }, 10, measure)).toEqual([{ ...period, quantities: period.quantities.slice(0, 1) }]);
   });
 });
 

@@ -112,6 +112,15 @@ describe('record rendition', () => {
     expect(recordToJson(rec, null)).not.toContain('record_hash');
   });
 
+  it('names parts and supplements only where the record does', () => {
+    const marked: RecordData = { ...rec, period: { ...rec.period!, part: { index: 1, count: 3 }, supplement: true } };
+    const j = JSON.parse(recordToJson(marked, null));
+    expect(Object.keys(j.period)).toEqual(['start', 'end', 'start_ms', 'end_ms', 'averaging_s', 'monitoring_plan', 'part', 'supplement', 'analyzers', 'quantities']);
+    expect(j.period.part).toEqual({ index: 1, count: 3 });
+    expect(j.period.supplement).toBe(true);
+    expect(recordToJson(marked, null)).toContain('"monitoring_plan":"MP-2026-01","part":{"index":1,"count":3},"supplement":true,"analyzers":');
+  });
+
   it('renders events with their own precision rule', () => {
     const ev: RecordData = {
       ...rec, period: null,

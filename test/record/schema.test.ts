@@ -102,6 +102,52 @@ describe('record schema v1', () => {
   });
 });
 
+describe('parts and supplements (optional period keys 6 and 7)', () => {
+  const marked = (part: S.PeriodPart | undefined, supplement: boolean | undefined): S.RecordData => {
+    const r = record();
+    if (part) r.period!.part = part;
+    if (supplement !== undefined) r.period!.supplement = supplement;
+    return r;
+  };
+
+  it('are written after the plan version only where they apply, and read back', () => {
+    const plain = S.encodeRecordPayload(record());
+    const both = S.encodeRecordPayload(marked({ index: 1, count: 2 }, true));
+    // the period map is the payload's last value: its head goes from 6 to 8 entries (a6 -> a8, still one byte) and
+    // 6: [1, 2], 7: true follow the plan version
+    const at = plain.length - encodeCbor((decodeCbor(plain) as CborMap).get(S.K_RECORD.PERIOD)!).length;
+    expect(plain[at]).toBe(0xa6);
+    const hex = toHex(plain);
+    expect(toHex(both)).toBe(hex.slice(0, 2 * at) + 'a8' + hex.slice(2 * at + 2) + '06820102' + '07f5');
+    expect(S.decodeRecordPayload(both).period).toMatchObject({ part: { index: 1, count: 2 }, supplement: true });
+    const none = S.decodeRecordPayload(plain).period!;
+    expect('part' in none || 'supplement' in none).toBe(false);
+    // false is "not a supplement" and is not written
+    expect(S.encodeRecordPayload(marked(undefined, false))).toEqual(plain);
+    expect(S.decodeRecordPayload(S.encodeRecordPayload(marked({ index: 0, count: 30 }, undefined))).period!.part).toEqual({ index: 0, count: 30 });
+  });
+
+  it('are refused when malformed, on both sides', () => {
+    for (const part of [{ index: 0, count: 1 }, { index: 2, count: 2 }, { index: -1, count: 2 }, { index: 0.5, count: 2 }]) {
+      expect(code(() => S.encodeRecordPayload(marked(part, undefined))), JSON.stringify(part)).toBe('SCHEMA_RANGE');
+    }
+    expect(code(() => S.encodeRecordPayload(marked(undefined, 'yes' as unknown as boolean)))).toBe('SCHEMA_TYPE');
+    const period = (m: CborMap): CborMap => sub(m, S.K_RECORD.PERIOD);
+    expect(decodeEdited((m) => period(m).set(S.K_PERIOD.PART, [1, 2]))).toBe('NO_ERROR');
+    expect(decodeEdited((m) => period(m).set(S.K_PERIOD.PART, [2, 2]))).toBe('SCHEMA_RANGE');
+    expect(decodeEdited((m) => period(m).set(S.K_PERIOD.PART, [0, 1]))).toBe('SCHEMA_RANGE');
+    expect(decodeEdited((m) => period(m).set(S.K_PERIOD.PART, [-1, 2]))).toBe('SCHEMA_RANGE');
+    expect(decodeEdited((m) => period(m).set(S.K_PERIOD.PART, [1]))).toBe('SCHEMA_TYPE');
+    expect(decodeEdited((m) => period(m).set(S.K_PERIOD.PART, [0, 2, 3]))).toBe('SCHEMA_TYPE');
+    expect(decodeEdited((m) => period(m).set(S.K_PERIOD.PART, ['0', 2]))).toBe('SCHEMA_TYPE');
+    expect(decodeEdited((m) => period(m).set(S.K_PERIOD.PART, 1))).toBe('SCHEMA_TYPE');
+    expect(decodeEdited((m) => period(m).set(S.K_PERIOD.SUPPLEMENT, true))).toBe('NO_ERROR');
+    expect(decodeEdited((m) => period(m).set(S.K_PERIOD.SUPPLEMENT, false))).toBe('SCHEMA_RANGE');
+    expect(decodeEdited((m) => period(m).set(S.K_PERIOD.SUPPLEMENT, 1))).toBe('SCHEMA_TYPE');
+    expect(decodeEdited((m) => period(m).set(8, true))).toBe('SCHEMA_UNKNOWN_KEY');
+  });
+});
+
 describe('schema rejections on encode', () => {
   const cases: [string, () => S.RecordData, string][] = [
     ['NaN value', () => { const r = record(); r.period!.quantities[0].raw.value = NaN; return r; }, 'SCHEMA_RANGE'],

@@ -10,7 +10,7 @@ import { RecordChain } from '../../protocol/record/chain';
 import { coseSeal, decodeCose } from '../../protocol/record/cose';
 import { FIXTURE_START_MS, HOUR_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
 import { createHmacSigner } from '../../protocol/record/hmac-signer';
-import { K_PERIOD, K_QUANTITY, K_RECORD, recordToCbor, decodeRecordPayload, type RecordBody, type RecordData } from '../../protocol/record/schema';
+import { K_PERIOD, K_QUANTITY, K_RECORD, recordToCbor, decodeRecordPayload, type PeriodData, type QuantityData, type RecordBody, type RecordData } from '../../protocol/record/schema';
 import type { Signer } from '../../protocol/record/signer';
 import { createSoftwareEs256Signer, generateEs256KeyPair } from '../../host-sim/record/es256-signer';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
@@ -170,6 +170,115 @@ describe('coverage', () => {
   });
 });
 
+describe('split periods and supplements', () => {
+  const T = (h: number): number => FIXTURE_START_MS + h * HOUR_MS;
+  const period = (h: number, over: Partial<PeriodData>): RecordBody => {
+    const b = hourBody(h);
+    b.period = { ...b.period!, ...over };
+    return b;
+  };
+  /** Hour h in two parts: quantities 0-4 and 5-9. */
+  const parts = (h: number, over: Partial<PeriodData> = {}): RecordBody[] => {
+    const qs = hourBody(h).period!.quantities;
+    return [
+      period(h, { quantities: qs.slice(0, 5), part: { index: 0, count: 2 }, ...over }),
+      period(h, { quantities: qs.slice(5), part: { index: 1, count: 2 }, ...over }),
+    ];
+  };
+  const substitute = (q: QuantityData, value: number): QuantityData => ({
+    ...q, corrected: { ...q.corrected, value }, raw: { ...q.raw, value: null }, nValid: 0, availabilityBp: 0,
+    status: 'SUBSTITUTED', substitution: { method: 'EU-MRR-2018/2066:Art45-AnnexVIII-Eq4', code: 'EQ4' }, validityRule: 'EU_MRR:SUBSTITUTE',
+  });
+  /** A supplement for hour h: dust (INSUFFICIENT_DATA in the fixture) substituted with 5. */
+  const supplement = (h: number, edit: (q: QuantityData) => QuantityData = (q) => q): RecordBody => {
+    const b = period(h, { supplement: true, quantities: [edit(substitute(hourBody(h).period!.quantities[3], 5))] });
+    b.createdMs = T(h + 2) + 500;
+    return b;
+  };
+  const noData = (h: number, reason: 'no-data' | 'journal-overflow'): RecordBody => ({
+    time: fixtureTime(), createdMs: T(h + 1) + 900, period: null,
+    event: { kind: 'gap', startMs: T(h), endMs: T(h + 1), actor: 'device', detail: { reason, firstSeq: -1, lastSeq: -1, fromMs: T(h), toMs: T(h + 1) } },
+  });
+  const findings = (rep: VerificationReport): string[] => rep.results.flatMap((r) => r.findings.map((f) => r.index + ':' + f.code + ':' + f.severity));
+
+  it('parts of a period verify with an info note each, and the report merges them into one period', () => {
+    const rep = verifyRecords(capture(hmac, [hourBody(0), ...parts(1), hourBody(2)]), { keys });
+    expect(findings(rep)).toEqual(['3:PERIOD_PART:info']);
+    expect(rep).toMatchObject({ ok: true, warnings: 0, periods: { count: 4 } });
+    const p = buildPeriodReport(rep, T(0), T(3));
+    expect(p).toMatchObject({ periods: 3, periodRecords: 4, supplements: 0, missingIntervals: [] });
+    expect(p.quantities.map((q) => [q.id, q.periods])).toEqual(hourBody(0).period!.quantities.map((q) => [q.id, 3]));
+    expect(periodReportToText(p)).toContain('periods: 3 (4 period records, 1 split into parts, 0 supplements)');
+  });
+
+  it('a part that repeats a quantity is an overlap; a missing part is a warning unless a gap declares the period', () => {
+    const [a, b] = parts(1);
+    const repeat = period(1, { quantities: [hourBody(1).period!.quantities[4], ...b.period!.quantities], part: { index: 1, count: 2 } });
+    expect(findings(verifyRecords(capture(hmac, [hourBody(0), a, repeat]), { keys }))).toEqual(['3:PERIOD_OVERLAP:warning']);
+    expect(findings(verifyRecords(capture(hmac, [hourBody(0), a, hourBody(2)]), { keys }))).toEqual(['2:PERIOD_PART_MISSING:warning']);
+    expect(findings(verifyRecords(capture(hmac, [hourBody(0), b, hourBody(2)]), { keys }))).toEqual(['2:PERIOD_PART:info', '2:PERIOD_PART_MISSING:warning']);
+    const declared = verifyRecords(capture(hmac, [hourBody(0), a, noData(1, 'journal-overflow'), hourBody(2)]), { keys });
+    expect(findings(declared)).toEqual([]);
+  });
+
+  it('a whole period recorded twice, or a second record starting inside a period, stays an overlap', () => {
+    const again = period(1, {});
+    again.createdMs += 1;
+    expect(findings(verifyRecords(capture(hmac, [hourBody(0), hourBody(1), again]), { keys }))).toEqual(['3:PERIOD_OVERLAP:warning']);
+    const rep = verifyRecords(capture(hmac, [hourBody(0), hourBody(1), again]), { keys });
+    expect(rep.results[3].findings[0].message).toContain('quantities so2, nox, co');
+    // parts without a marker (records written before parts were marked) overlap as they always did
+    const [a, b] = parts(1);
+    delete a.period!.part;
+    delete b.period!.part;
+    expect(findings(verifyRecords(capture(hmac, [hourBody(0), a, b]), { keys }))).toEqual(['3:PERIOD_OVERLAP:warning']);
+  });
+
+  it('a supplement for an earlier period is verified and takes the place of its quantity in the report', () => {
+    const rep = verifyRecords(capture(hmac, [hourBody(0), hourBody(1), supplement(0), hourBody(2)]), { keys });
+    expect(findings(rep)).toEqual(['3:PERIOD_SUPPLEMENT:info']);
+    expect(rep.results[3].findings[0].message).toBe('substitutes dust for the period ' + T(0) + '..' + T(1));
+    const p = buildPeriodReport(rep, T(0), T(3));
+    expect(p).toMatchObject({ periods: 3, periodRecords: 4, supplements: 1 });
+    const dust = p.quantities.find((q) => q.id === 'dust')!;
+    // hour 0 carries the substitute (status, value), its measured counts stay those of the original record
+    expect(dust).toMatchObject({ periods: 3, status: { SUBSTITUTED: 1, INSUFFICIENT_DATA: 2 }, substituted: 1, min: 2.7, max: 5, meanAvailabilityBp: 6500 });
+    expect(dust.mean).toBeCloseTo((5 + 2.7 + 2.7) / 3, 12);
+  });
+
+  it('a supplement must carry substitutes only, with method and code', () => {
+    const measured = supplement(0, (q) => ({ ...q, status: 'INSUFFICIENT_DATA', substitution: null }));
+    expect(findings(verifyRecords(capture(hmac, [hourBody(0), measured]), { keys }))).toEqual(['2:PERIOD_SUPPLEMENT_CONTENT:error', '2:PERIOD_SUPPLEMENT:info']);
+    const noMethod = supplement(0, (q) => ({ ...q, substitution: { method: '', code: 'EQ4' } }));
+    expect(findings(verifyRecords(capture(hmac, [hourBody(0), noMethod]), { keys }))).toEqual(['2:PERIOD_SUPPLEMENT_CONTENT:error', '2:PERIOD_SUPPLEMENT:info']);
+    const empty = period(0, { supplement: true, quantities: [] });
+    expect(findings(verifyRecords(capture(hmac, [hourBody(0), empty]), { keys }))).toEqual(['2:PERIOD_SUPPLEMENT_CONTENT:error', '2:PERIOD_SUPPLEMENT:info']);
+  });
+
+  it('a supplement must refer to a period recorded before it or lying in a declared gap', () => {
+    expect(findings(verifyRecords(capture(hmac, [hourBody(0), supplement(5)]), { keys }))).toEqual(['2:PERIOD_SUPPLEMENT:info', '2:PERIOD_SUPPLEMENT_UNANCHORED:warning']);
+    // hour 1 had no data: its supplement may come before or after the gap event that declares it
+    for (const body of [[hourBody(0), supplement(1), noData(1, 'no-data'), hourBody(2)], [hourBody(0), noData(1, 'no-data'), supplement(1), hourBody(2)]]) {
+      const rep = verifyRecords(capture(hmac, body), { keys });
+      expect(findings(rep).filter((f) => !f.endsWith(':info'))).toEqual([]);
+      const p = buildPeriodReport(rep, T(0), T(3));
+      expect(p.missingIntervals).toEqual([]);
+      expect(p.quantities.find((q) => q.id === 'dust')).toMatchObject({ periods: 3, substituted: 1 });
+      expect(p.quantities.find((q) => q.id === 'so2')).toMatchObject({ periods: 2 });
+    }
+  });
+
+  it('a supplement split into parts is checked like any split record', () => {
+    const qs = hourBody(0).period!.quantities.map((q) => substitute(q, 1));
+    const a = period(0, { supplement: true, quantities: qs.slice(0, 5), part: { index: 0, count: 2 } });
+    const b = period(0, { supplement: true, quantities: qs.slice(5), part: { index: 1, count: 2 } });
+    expect(findings(verifyRecords(capture(hmac, [hourBody(0), a, b]), { keys }))).toEqual(['2:PERIOD_SUPPLEMENT:info', '3:PERIOD_SUPPLEMENT:info']);
+    expect(findings(verifyRecords(capture(hmac, [hourBody(0), a]), { keys }))).toEqual(['2:PERIOD_SUPPLEMENT:info', '2:PERIOD_PART_MISSING:warning']);
+    const overlap = period(0, { supplement: true, quantities: qs.slice(4), part: { index: 1, count: 2 } });
+    expect(findings(verifyRecords(capture(hmac, [hourBody(0), a, overlap]), { keys }))).toEqual(['2:PERIOD_SUPPLEMENT:info', '3:PERIOD_OVERLAP:warning', '3:PERIOD_SUPPLEMENT:info']);
+  });
+});
+
 describe('robustness', () => {
   it('5,000 mutated captures: only coded findings, never an exception', () => {
     const recs = capture(hmac, [0, 1].map(hourBody));
@@ -200,17 +309,17 @@ describe('period report', () => {
   it('summarizes quantities, holes and events and gives a verdict', () => {
     const p = buildPeriodReport(verifyRecords(recs, { keys }), FIXTURE_START_MS, FIXTURE_START_MS + 5 * HOUR_MS);
     expect(p.verdict).toBe('PASS');
-    expect(p.periodRecords).toBe(4);
+    expect(p).toMatchObject({ periods: 4, periodRecords: 4, splitPeriods: 0, supplements: 0 });
     expect(p.missingIntervals).toEqual([{ fromMs: FIXTURE_START_MS + 3 * HOUR_MS, toMs: FIXTURE_START_MS + 4 * HOUR_MS }]);
     expect(p.quantities).toHaveLength(10);
     const dust = p.quantities.find((x) => x.id === 'dust')!;
-    expect(dust).toMatchObject({ records: 4, status: { INSUFFICIENT_DATA: 4 }, meanAvailabilityBp: 6500, min: 2.7, max: 2.7 });
+    expect(dust).toMatchObject({ periods: 4, status: { INSUFFICIENT_DATA: 4 }, meanAvailabilityBp: 6500, min: 2.7, max: 2.7 });
     expect(p.events).toEqual([{ seq: 0, kind: 'reboot', startMs: FIXTURE_START_MS }]);
     expect(p.findings.map((f) => f.code)).toEqual(['PERIOD_GAP_UNDECLARED']);
     const text = periodReportToText(p);
     expect(text).toContain('verdict:  PASS');
     expect(text).toContain('no period record for 2026-01-01T03:00:00.000Z .. 2026-01-01T04:00:00.000Z');
-    expect(text).toContain('co2_mass [t/h]: 4 records');
+    expect(text).toContain('co2_mass [t/h]: 4 periods');
   });
 
   it('fails the verdict on any error and writes JSON and text files', () => {
