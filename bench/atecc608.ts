@@ -3,17 +3,17 @@
 // records built + ES256-signed through RecordChain -> Atecc608Signer -> driver -> simulated I2C -> emulator.
 // SandboxAtecc runs the same record path from dist/conformance.js (CONFORMANCE.atecc) inside the Espruino-profile
 // sandbox with the emulator on I2C1; bench/run.ts reports it and test/atecc608/bench.test.ts checks it.
-import { createHash } from 'node:crypto';
 import { Atecc608, atecc608Options } from '../protocol/atecc608/driver';
 import { Atecc608Signer, KID_LENGTH, kidFromPublicKey, openAtecc608Signer } from '../protocol/atecc608/signer';
 import { OP_NONCE, OP_RANDOM, OP_SIGN, WAKE_DELAY_US } from '../protocol/atecc608/constants';
 import { typicalExecMs } from '../protocol/atecc608/exec-times';
+import type { AteccSignDone, AteccSignResult } from '../protocol/atecc608/vectors';
 import { bytesEqual, fromHex, toHex } from '../protocol/bytes';
 import { codedError } from '../protocol/errors';
-import type { Sha256 } from '../protocol/ports';
-import { RecordChain } from '../protocol/record/chain';
+import { bootedChain } from '../protocol/record/bench-loop';
+import type { RecordChain } from '../protocol/record/chain';
 import { decodeCose } from '../protocol/record/cose';
-import { FIXTURE_START_MS, HOUR_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../protocol/record/fixtures';
+import { fixtureHourlyBody } from '../protocol/record/fixtures';
 import { decodeRecordPayload, type RecordData } from '../protocol/record/schema';
 import { VirtualTime } from '../host-sim/atecc608/clock';
 import { SimI2cBus } from '../host-sim/atecc608/i2c-bus';
@@ -21,10 +21,10 @@ import { Atecc608Emulator } from '../host-sim/atecc608/emulator';
 import { EspruinoMachine } from '../host-sim/espruino/sandbox';
 import { VirtualTime as SandboxTime } from '../host-sim/espruino/time';
 import { es256PublicKeyFromRaw } from '../host-sim/record/es256-signer';
+import { nodeSha256 } from '../host-sim/record/node-sha256';
 import { verifySign1 } from '../host-sim/verifier/es256';
 
 const BITRATE = 100_000;
-const sha256: Sha256 = (d) => new Uint8Array(createHash('sha256').update(d).digest());
 
 interface Figure {
   name: string;
@@ -39,16 +39,11 @@ interface Figure {
  */
 export function verifyAteccRecord(record: Uint8Array, publicKey: Uint8Array): RecordData {
   const msg = decodeCose(record, { requireTag: true });
-  const kid = kidFromPublicKey(sha256, publicKey, KID_LENGTH);
+  const kid = kidFromPublicKey(nodeSha256, publicKey, KID_LENGTH);
   if (msg.kid === null) throw codedError('COSE_KID_MISSING', 'record carries no kid');
   if (!bytesEqual(msg.kid, kid)) throw codedError('COSE_KID_UNKNOWN', 'record kid ' + toHex(msg.kid) + ' is not the chip key kid ' + toHex(kid));
   verifySign1(msg, es256PublicKeyFromRaw(publicKey.subarray(0, 32), publicKey.subarray(32)), null);
   return decodeRecordPayload(msg.payload);
-}
-
-function hourlyBody(hour: number) {
-  const start = FIXTURE_START_MS + hour * HOUR_MS;
-  return { time: fixtureTime(), createdMs: start + HOUR_MS + 1000, period: fixtureHourlyPeriod(start, 0), event: null };
 }
 
 /** Driver -> simulated 100 kHz bus -> emulator on a virtual clock: execution delays cost no wall time. */
@@ -78,13 +73,10 @@ function settle<T>(time: VirtualTime, what: string, start: (done: (err: Error | 
 /** The device's record path on the Node rig: public key read, kid, chain booted (its reboot record signed). */
 function nodeRecordChain() {
   const { time, chip, device } = nodeRig();
-  const signer = settle<Atecc608Signer>(time, 'opening the signer', (done) => openAtecc608Signer(device, sha256, 0, done));
-  const chain = new RecordChain({ sha256, signer, identity: fixtureIdentity(sha256), store: { save: () => {} }, reserveBlock: 64 });
-  settle<Uint8Array[]>(time, 'booting the chain', (done) =>
-    chain.boot({ nowMs: FIXTURE_START_MS, time: fixtureTime(), reason: 'power-on', persisted: null, journalTail: null }, done),
-  );
+  const signer = settle<Atecc608Signer>(time, 'opening the signer', (done) => openAtecc608Signer(device, nodeSha256, 0, done));
+  const chain = settle<RecordChain>(time, 'booting the chain', (done) => bootedChain(nodeSha256, signer, done));
   let hour = 0;
-  const signRecord = (): Uint8Array => settle<Uint8Array>(time, 'record ' + hour, (done) => chain.append(hourlyBody(hour++), done));
+  const signRecord = (): Uint8Array => settle<Uint8Array>(time, 'record ' + hour, (done) => chain.append(fixtureHourlyBody(hour++, 0), done));
   return { chip, signRecord };
 }
 
@@ -104,7 +96,7 @@ function recordFigure(): { perSecond: number; bytes: number } {
 
 export function runBench(): Figure[] {
   const { time, bus, chip, device } = nodeRig();
-  const signer = new Atecc608Signer(device, sha256, 0, new Uint8Array(8));
+  const signer = new Atecc608Signer(device, nodeSha256, 0, new Uint8Array(8));
   const tbs = new Uint8Array(300).fill(0xa5); // only its digest reaches the chip: the size does not matter
 
   let failures = 0;
@@ -174,16 +166,6 @@ export interface SandboxSignRun {
   /** Simulated time from the call to its callback: chip execution, wake delay, busy polls, clock reads. */
   simulatedMs: number;
 }
-
-/** What CONFORMANCE.atecc.signRecords reports (firmware/conformance.ts). */
-interface AteccSignResult {
-  records: number;
-  bytes: number;
-  kid: string;
-  last: string;
-}
-
-type AteccSignDone = (err: string | null, result: AteccSignResult | null) => void;
 
 /**
  * dist/conformance.js booted under virtual time with an ATECC608 emulator on I2C1 (0x60; the wake is the

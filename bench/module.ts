@@ -9,9 +9,7 @@ import { createRecordContext, type RecordContext } from '../protocol/module/reco
 import { coseOverheadBytes, payloadBytes } from '../protocol/module/record-size';
 import { RecordPipeline } from '../protocol/module/pipeline';
 import { RecordChain } from '../protocol/record/chain';
-import { createHmacSigner } from '../protocol/record/hmac-signer';
 import { MAX_RECORD_BYTES, type Identity, type PeriodData, type TimeInfo } from '../protocol/record/schema';
-import type { Signer } from '../protocol/record/signer';
 import { nodeSha256 } from '../host-sim/record/node-sha256';
 import {
   allValid,
@@ -23,8 +21,7 @@ import {
   PLANT_CHANNELS,
   plantConfig,
   scenarioFirmware,
-  scenarioKey,
-  scenarioKid,
+  scenarioSigner,
   T0,
   type StateOf,
 } from '../test/module/scenario';
@@ -39,16 +36,12 @@ interface Figure {
 const PROFILE = 'EU_IED_LCP';
 const CLOSE_DELAY_MS = 6000;
 
-function signer(): Signer {
-  return createHmacSigner(nodeSha256, scenarioKey(), scenarioKid());
-}
-
 /** Runs `hours` plant hours through a booted pipeline; returns the host ms and the sealed record sizes. */
 function pipelineHours(hours: number): { ms: number; samples: number; records: number[] } {
   const clock = new ManualClock(T0 - 1000);
   const records: number[] = [];
   const p = new RecordPipeline({
-    config: plantConfig(PROFILE), signer: signer(), sha256: nodeSha256, clock, store: new MemoryStore(),
+    config: plantConfig(PROFILE), signer: scenarioSigner(nodeSha256), sha256: nodeSha256, clock, store: new MemoryStore(),
     sink: (cose) => records.push(cose.length), firmware: scenarioFirmware(nodeSha256),
   });
   p.boot({ reason: 'power-on', persisted: null, journalTail: null });
@@ -100,7 +93,7 @@ class HourlyRecord {
   constructor() {
     const cfg = plantConfig(PROFILE);
     this.ctx = createRecordContext(cfg, compileConfig(cfg.emissions));
-    const s = signer();
+    const s = scenarioSigner(nodeSha256);
     this.budget = MAX_RECORD_BYTES - coseOverheadBytes(s);
     this.identity = {
       device: { id: cfg.device.id, firmwareHash: scenarioFirmware(nodeSha256).hash, firmwareVersion: '0.1.0' },

@@ -1,10 +1,9 @@
 // Record path figures in Node: 10-quantity hourly records built + signed per second (HMAC through the chain, the
 // device's path; software ES256 for comparison), verified per second, and the record sizes. The same build/verify
 // loops (protocol/record/bench-loop.ts) are what the Espruino-profile sandbox runs.
-import { createRecordBuildLoop, createRecordVerifyLoop, type RecordBenchLoop } from '../protocol/record/bench-loop';
-import { RecordChain } from '../protocol/record/chain';
+import { bootedChain, createRecordBuildLoop, createRecordVerifyLoop, type RecordBenchLoop } from '../protocol/record/bench-loop';
 import { encodeRecordPayload } from '../protocol/record/schema';
-import { FIXTURE_START_MS, HOUR_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../protocol/record/fixtures';
+import { FIXTURE_START_MS, HOUR_MS, fixtureHourlyBody, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../protocol/record/fixtures';
 import { createSoftwareEs256Signer, generateEs256KeyPair } from '../host-sim/record/es256-signer';
 import { nodeSha256 } from '../host-sim/record/node-sha256';
 
@@ -30,14 +29,7 @@ function rate(loop: RecordBenchLoop, ms: number): { perSecond: number; bytes: nu
 
 function es256Loop(): RecordBenchLoop {
   const keys = generateEs256KeyPair();
-  const chain = new RecordChain({
-    sha256: nodeSha256,
-    signer: createSoftwareEs256Signer(keys.privateKey, new Uint8Array(8)),
-    identity: fixtureIdentity(nodeSha256),
-    store: { save: () => {} },
-    reserveBlock: 64,
-  });
-  chain.boot({ nowMs: FIXTURE_START_MS, time: fixtureTime(), reason: 'power-on', persisted: null, journalTail: null }, () => {});
+  const chain = bootedChain(nodeSha256, createSoftwareEs256Signer(keys.privateKey, new Uint8Array(8)), () => {});
   let hour = 0;
   return {
     unit: 'records',
@@ -45,8 +37,7 @@ function es256Loop(): RecordBenchLoop {
     run(n) {
       let bytes = 0;
       for (let i = 0; i < n; i++) {
-        const start = FIXTURE_START_MS + hour++ * HOUR_MS;
-        chain.append({ time: fixtureTime(), createdMs: start + HOUR_MS, period: fixtureHourlyPeriod(start, 0), event: null }, (e, r) => {
+        chain.append(fixtureHourlyBody(hour++, 0), (e, r) => {
           if (e) throw e;
           bytes += r!.length;
         });

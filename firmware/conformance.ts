@@ -7,7 +7,7 @@
 import { openSecureElement } from './atecc608/secure-element';
 import { sha256 } from './platform';
 import { toHex } from '../protocol/bytes';
-import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors } from '../protocol/atecc608/vectors';
+import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors, type AteccSignDone } from '../protocol/atecc608/vectors';
 import { processMinutes } from '../protocol/cems/bench-loop';
 import { runCemsVectorsHex } from '../protocol/cems/vectors';
 import { consoleTranscriptVector } from '../protocol/console/vectors';
@@ -19,9 +19,9 @@ import {
   modbusFramerVector,
   modbusRegisterVectors,
 } from '../protocol/modbus/vectors';
-import { createRecordBuildLoop, createRecordVerifyLoop } from '../protocol/record/bench-loop';
-import { RecordChain } from '../protocol/record/chain';
-import { FIXTURE_START_MS, HOUR_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../protocol/record/fixtures';
+import { bootedChain, createRecordBuildLoop, createRecordVerifyLoop } from '../protocol/record/bench-loop';
+import type { RecordChain } from '../protocol/record/chain';
+import { fixtureHourlyBody } from '../protocol/record/fixtures';
 import { goldenRecordsHex } from '../protocol/record/golden';
 
 interface BenchLoop {
@@ -63,19 +63,6 @@ const bench: { [name: string]: BenchLoop } = {
   recordVerify: createRecordVerifyLoop(sha256),
 };
 
-interface AteccSignResult {
-  /** Period records signed by this call. */
-  records: number;
-  /** Their total COSE_Sign1 bytes. */
-  bytes: number;
-  kid: string;
-  /** The last record, COSE_Sign1 bytes in hex. */
-  last: string;
-}
-
-/** `err` is "CODE: message" (JSON-safe) or null. */
-type AteccSignDone = (err: string | null, result: AteccSignResult | null) => void;
-
 // The secure element (ATECC608 at 0x60 on I2C1, SCL D22 / SDA D21, key slot 0) and the chain it signs, opened by the
 // first signRecords call; later calls continue the same chain.
 let ateccChain: RecordChain | null = null;
@@ -88,9 +75,8 @@ function openAteccChain(done: (err: string | null) => void): void {
       done(err ? err.code + ': ' + err.message : 'ATECC_NO_SIGNER: no signer');
       return;
     }
-    const chain = new RecordChain({ sha256: sha256, signer: signer, identity: fixtureIdentity(sha256), store: { save: function () {} }, reserveBlock: 64 });
     ateccKid = toHex(signer.kid);
-    chain.boot({ nowMs: FIXTURE_START_MS, time: fixtureTime(), reason: 'power-on', persisted: null, journalTail: null }, function (bootErr) {
+    bootedChain(sha256, signer, function (bootErr, chain) {
       if (bootErr) {
         done(bootErr.code + ': ' + bootErr.message);
         return;
@@ -111,9 +97,9 @@ function signHourlyRecords(chain: RecordChain, n: number, done: AteccSignDone): 
       done(null, { records: signed, bytes: bytes, kid: ateccKid, last: last === null ? '' : toHex(last) });
       return;
     }
-    const start = FIXTURE_START_MS + ateccHour * HOUR_MS;
+    const body = fixtureHourlyBody(ateccHour, 0);
     ateccHour++;
-    chain.append({ time: fixtureTime(), createdMs: start + HOUR_MS + 1000, period: fixtureHourlyPeriod(start, 0), event: null }, function (err, rec) {
+    chain.append(body, function (err, rec) {
       if (err || !rec) {
         done(err ? err.code + ': ' + err.message : 'CHAIN_SIGN: no record', null);
         return;

@@ -54,6 +54,25 @@ export interface BundleResult {
   sha256: string;
 }
 
+/** Bundle text inside a function, so that nothing leaks into Espruino's global scope. */
+function wrapped(js: string): string {
+  return '(function(){\n' + js.replace(/\n$/, '') + '\n})();\n';
+}
+
+/**
+ * TypeScript source text (imports relative to the repository root) bundled and wrapped like the firmware, without the
+ * identity line or a source map: for running parts of protocol/ through the Espruino gate and in the sandbox.
+ */
+export async function bundleSource(contents: string, name: string): Promise<string> {
+  const result = await build({
+    ...espruinoBuildOptions,
+    stdin: { contents, resolveDir: process.cwd(), loader: 'ts', sourcefile: name + '.ts' },
+    outfile: name + '.js',
+    sourcemap: false,
+  });
+  return wrapped(result.outputFiles![0].text);
+}
+
 /**
  * The first line of each bundle declares its identity; FIRMWARE_HASH is the SHA-256 of everything after that line
  * (`tail -n +2 dist/firmware.js | sha256sum`), so a device can report exactly which code it runs.
@@ -68,7 +87,7 @@ async function bundle(entry: string, outFile: string): Promise<BundleResult> {
   const js = outputs.find((f) => f.path.endsWith('.js'));
   const map = outputs.find((f) => f.path.endsWith('.map'));
   if (!js || !map) throw new Error('esbuild produced no output for ' + entry);
-  const body = '(function(){\n' + js.text.replace(/\n$/, '') + '\n})();\n';
+  const body = wrapped(js.text);
   const sha256 = createHash('sha256').update(body).digest('hex');
   const header = 'var FIRMWARE_VERSION="' + pkg.version + '",FIRMWARE_HASH="' + sha256 + '";\n';
   const code = header + body;

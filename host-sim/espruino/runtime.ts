@@ -16,18 +16,6 @@ export interface Runtime {
   invoke(fn: (...args: any[]) => unknown, args: unknown[]): void;
 }
 
-/** Seeded PRNG (mulberry32) for chunk splitting and fault injection: reproducible runs. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A minimal event emitter with Espruino's `on`/`removeAllListeners` surface. */
 export class Listeners {
   private readonly byEvent = new Map<string, ((...args: any[]) => void)[]>();

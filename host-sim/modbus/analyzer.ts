@@ -9,7 +9,7 @@ import type { ProfileDef, RegisterDef, StatusDef } from '../../protocol/modbus/p
 import { BUILTIN_PROFILES } from '../../protocol/modbus/profiles/index';
 import { WordOrder, encodeRegisters, getBit, setBit, typeWords } from '../../protocol/modbus/registers';
 import { RegisterStore, RtuSlave } from '../../protocol/modbus/slave';
-import { Prng } from './prng';
+import { Prng } from '../prng';
 
 export type AnalyzerState = 'warmup' | 'normal' | 'zero' | 'span' | 'fault' | 'maintenance';
 

@@ -8,7 +8,7 @@ import type { UartTx } from '../../protocol/ports';
 import { encodeExceptionResponse } from '../../protocol/modbus/codec';
 import { LineSettings, charBits } from '../../protocol/modbus/line';
 import type { VirtualAnalyzer } from './analyzer';
-import { Prng } from './prng';
+import { Prng } from '../prng';
 
 export interface FaultConfig {
   /** Probability that a response has one bit flipped. */

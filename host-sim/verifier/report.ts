@@ -28,14 +28,8 @@ export interface PeriodReport {
   fromMs: number;
   toMs: number;
   verdict: 'PASS' | 'FAIL';
-  chain: {
-    records: number;
-    trusted: number;
-    errors: number;
-    warnings: number;
-    firstSeq: number | null;
-    lastSeq: number | null;
-    reboots: number;
+  /** The chain over the whole capture, as the verification report gives it; declared gaps flattened. */
+  chain: Pick<VerificationReport, 'records' | 'trusted' | 'errors' | 'warnings' | 'firstSeq' | 'lastSeq' | 'reboots'> & {
     declaredGaps: { atSeq: number; reason: string; firstSeq: number; lastSeq: number; fromMs: number; toMs: number }[];
   };
   /** Periods (hours or other intervals) with at least one period record. */

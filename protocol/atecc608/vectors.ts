@@ -80,3 +80,17 @@ export function ateccResponseVectors(): boolean[] {
     responseCrcOk(new Uint8Array([0x03, 0x11, 0x33, 0x43])),
   ];
 }
+
+/** What the conformance bundle's CONFORMANCE.atecc.signRecords (firmware/conformance.ts) reports; JSON-safe. */
+export interface AteccSignResult {
+  /** Period records signed by this call. */
+  records: number;
+  /** Their total COSE_Sign1 bytes. */
+  bytes: number;
+  kid: string;
+  /** The last record, COSE_Sign1 bytes in hex. */
+  last: string;
+}
+
+/** `err` is "CODE: message" (JSON-safe) or null. */
+export type AteccSignDone = (err: string | null, result: AteccSignResult | null) => void;

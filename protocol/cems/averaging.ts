@@ -33,20 +33,6 @@ export interface MinuteAcc {
   reasons: number;
 }
 
-export function newMinuteAcc(): MinuteAcc {
-  return {
-    seen: 0,
-    n: 0,
-    sum: 0,
-    rawSum: 0,
-    min: Infinity,
-    max: -Infinity,
-    st: new Uint16Array(N_STATUS),
-    bits: -1,
-    reasons: 0,
-  };
-}
-
 export function resetMinuteAcc(a: MinuteAcc): void {
   a.seen = 0;
   a.n = 0;
@@ -57,6 +43,13 @@ export function resetMinuteAcc(a: MinuteAcc): void {
   for (let i = 0; i < N_STATUS; i++) a.st[i] = 0;
   a.bits = -1;
   a.reasons = 0;
+}
+
+/** An empty accumulator (its values are set by resetMinuteAcc alone). */
+export function newMinuteAcc(): MinuteAcc {
+  const a: MinuteAcc = { seen: 0, n: 0, sum: 0, rawSum: 0, min: 0, max: 0, st: new Uint16Array(N_STATUS), bits: 0, reasons: 0 };
+  resetMinuteAcc(a);
+  return a;
 }
 
 /** OR of analyzer status words; -1 means no analyzer status register contributed. */
@@ -101,27 +94,6 @@ export interface PeriodAcc {
   reasons: number;
 }
 
-export function newPeriodAcc(): PeriodAcc {
-  return {
-    minutes: 0,
-    valid: 0,
-    samples: 0,
-    sum: 0,
-    weight: 0,
-    rawSum: 0,
-    min: Infinity,
-    max: -Infinity,
-    st: new Uint16Array(N_STATUS),
-    quadValid: new Uint8Array(4),
-    quadStopped: new Uint8Array(4),
-    firstValid: -1,
-    lastValid: -1,
-    qa: 0,
-    bits: -1,
-    reasons: 0,
-  };
-}
-
 export function resetPeriodAcc(a: PeriodAcc): void {
   a.minutes = 0;
   a.valid = 0;
@@ -141,6 +113,16 @@ export function resetPeriodAcc(a: PeriodAcc): void {
   a.qa = 0;
   a.bits = -1;
   a.reasons = 0;
+}
+
+/** An empty accumulator (its values are set by resetPeriodAcc alone). */
+export function newPeriodAcc(): PeriodAcc {
+  const a: PeriodAcc = {
+    minutes: 0, valid: 0, samples: 0, sum: 0, weight: 0, rawSum: 0, min: 0, max: 0, st: new Uint16Array(N_STATUS),
+    quadValid: new Uint8Array(4), quadStopped: new Uint8Array(4), firstValid: 0, lastValid: 0, qa: 0, bits: 0, reasons: 0,
+  };
+  resetPeriodAcc(a);
+  return a;
 }
 
 /** Adds one minute value at `offset` minutes into the period. */
@@ -238,22 +220,6 @@ export interface DayAcc {
   st: Uint16Array;
 }
 
-export function newDayAcc(): DayAcc {
-  return {
-    periods: 0,
-    valid: 0,
-    nonOperating: 0,
-    substituted: 0,
-    outOfCal: 0,
-    sum: 0,
-    sumReported: 0,
-    min: Infinity,
-    max: -Infinity,
-    total: 0,
-    st: new Uint16Array(N_STATUS),
-  };
-}
-
 export function resetDayAcc(a: DayAcc): void {
   a.periods = 0;
   a.valid = 0;
@@ -266,6 +232,13 @@ export function resetDayAcc(a: DayAcc): void {
   a.max = -Infinity;
   a.total = 0;
   for (let i = 0; i < N_STATUS; i++) a.st[i] = 0;
+}
+
+/** An empty accumulator (its values are set by resetDayAcc alone). */
+export function newDayAcc(): DayAcc {
+  const a: DayAcc = { periods: 0, valid: 0, nonOperating: 0, substituted: 0, outOfCal: 0, sum: 0, sumReported: 0, min: 0, max: 0, total: 0, st: new Uint16Array(N_STATUS) };
+  resetDayAcc(a);
+  return a;
 }
 
 export function addPeriod(a: DayAcc, verdict: PeriodVerdict, reported: number, total: number, outOfCal: boolean): void {

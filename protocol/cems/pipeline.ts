@@ -37,21 +37,6 @@ import {
   S_VALID,
 } from './status';
 
-/**
- * One closed minute: per output (index = OutputDef.index) value, status, supporting samples, reasons, analyzer bits,
- * and for measured outputs the value before the calibration function (NaN for computed outputs). The basis and unit
- * of each value are those of cfg.outputs[index].
- */
-export interface MinuteRecord {
-  startMs: number;
-  v: number[];
-  raw: number[];
-  st: number[];
-  n: number[];
-  reasons: number[];
-  bits: number[];
-}
-
 /** Per-channel minute values (working copy reused by the engine). */
 export interface ChannelMinutes {
   v: number[];
@@ -60,6 +45,15 @@ export interface ChannelMinutes {
   n: number[];
   reasons: number[];
   bits: number[];
+}
+
+/**
+ * One closed minute: per output (index = OutputDef.index) value, status, supporting samples, reasons, analyzer bits,
+ * and for measured outputs the value before the calibration function (NaN for computed outputs). The basis and unit
+ * of each value are those of cfg.outputs[index].
+ */
+export interface MinuteRecord extends ChannelMinutes {
+  startMs: number;
 }
 
 export function newChannelMinutes(count: number): ChannelMinutes {

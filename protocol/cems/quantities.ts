@@ -60,6 +60,19 @@ function gas(m: number, referenced: boolean): QuantityDef {
   };
 }
 
+/** Reported as a mass concentration only (no molar mass), under the O2 reference. */
+function particulate(): QuantityDef {
+  return {
+    kind: 'PARTICULATE',
+    molarMass: NaN,
+    o2Referenced: true,
+    units: ['mg/m3'],
+    minValid: 0,
+    maxValid: Infinity,
+    negativeToZero: true,
+  };
+}
+
 export const QUANTITIES: { [id: string]: QuantityDef } = {
   SO2: gas(M_SO2, true),
   NO: gas(M_NO, true),
@@ -72,24 +85,8 @@ export const QUANTITIES: { [id: string]: QuantityDef } = {
   CO2: gas(M_CO2, false),
   N2O: gas(M_N2O, false),
   CH4: gas(M_CH4, false),
-  TOC: {
-    kind: 'PARTICULATE',
-    molarMass: NaN,
-    o2Referenced: true,
-    units: ['mg/m3'],
-    minValid: 0,
-    maxValid: Infinity,
-    negativeToZero: true,
-  },
-  DUST: {
-    kind: 'PARTICULATE',
-    molarMass: NaN,
-    o2Referenced: true,
-    units: ['mg/m3'],
-    minValid: 0,
-    maxValid: Infinity,
-    negativeToZero: true,
-  },
+  TOC: particulate(),
+  DUST: particulate(),
   O2: {
     kind: 'DILUENT',
     molarMass: NaN,

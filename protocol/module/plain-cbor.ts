@@ -26,9 +26,67 @@ function numberToCbor(x: number): CborValue {
   return Math.floor(x) === x && x >= -MAX_SAFE && x <= MAX_SAFE && !(x === 0 && 1 / x < 0) ? x : new CborFloat(x);
 }
 
-function setChild(parent: CborValue[] | CborMap, key: number | string, v: CborValue): void {
-  if (parent instanceof CborMap) parent.set(key, v);
-  else parent[key as number] = v;
+/** A container being filled by a tree copy: an array, a CBOR map or a plain object. */
+type Container = unknown[] | CborMap | { [k: string]: unknown };
+
+/** The work list of an iterative tree copy: values still to convert, and the container and key their copy goes to. */
+interface TreeWork {
+  values: unknown[];
+  parents: Container[];
+  keys: (number | string)[];
+}
+
+function queueChild(w: TreeWork, value: unknown, parent: Container, key: number | string): void {
+  w.values.push(value);
+  w.parents.push(parent);
+  w.keys.push(key);
+}
+
+/** The copy of an array: placeholders, each queued to receive the copy of its element. */
+function copyArray(w: TreeWork, v: unknown[]): unknown[] {
+  const arr: unknown[] = [];
+  for (let i = 0; i < v.length; i++) {
+    arr.push(null);
+    queueChild(w, v[i], arr, i);
+  }
+  return arr;
+}
+
+/**
+ * Copies a tree without recursion. `convert` returns the copy of one node; for a container it returns the empty copy
+ * and queues the children, whose copies then fill it.
+ */
+function copyTree(root: unknown, convert: (w: TreeWork, v: unknown) => unknown): unknown {
+  const holder: unknown[] = [null];
+  const w: TreeWork = { values: [root], parents: [holder], keys: [0] };
+  while (w.values.length > 0) {
+    const v = w.values.pop();
+    const parent = w.parents.pop() as Container;
+    const key = w.keys.pop() as number | string;
+    const out = convert(w, v);
+    if (parent instanceof CborMap) parent.set(key, out as CborValue);
+    else (parent as { [k: string]: unknown })[key as string] = out;
+  }
+  return holder[0];
+}
+
+function plainNodeToCbor(w: TreeWork, v: unknown): CborValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return numberToCbor(v);
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof Uint8Array) return new CborTag(TAG_U8, v.slice(0));
+  if (v instanceof Uint16Array || v instanceof Float32Array || v instanceof Float64Array) return typedToTag(v);
+  if (Array.isArray(v)) return copyArray(w, v) as CborValue[];
+  if (typeof v !== 'object') return null;
+  const m = new CborMap();
+  const o = v as { [k: string]: unknown };
+  const ks = Object.keys(o);
+  for (let i = 0; i < ks.length; i++) {
+    if (o[ks[i]] === undefined) continue;
+    m.set(ks[i], null);
+    queueChild(w, o[ks[i]], m, ks[i]);
+  }
+  return m;
 }
 
 /**
@@ -37,45 +95,7 @@ function setChild(parent: CborValue[] | CborMap, key: number | string, v: CborVa
  * arrays become RFC 8746 tagged byte strings. Properties that are undefined are left out. No recursion.
  */
 export function plainToCbor(root: unknown): CborValue {
-  const holder: CborValue[] = [null];
-  const values: unknown[] = [root];
-  const parents: (CborValue[] | CborMap)[] = [holder];
-  const keys: (number | string)[] = [0];
-  while (values.length > 0) {
-    const v = values.pop();
-    const parent = parents.pop() as CborValue[] | CborMap;
-    const key = keys.pop() as number | string;
-    let out: CborValue;
-    if (v === null || v === undefined) out = null;
-    else if (typeof v === 'number') out = numberToCbor(v);
-    else if (typeof v === 'string' || typeof v === 'boolean') out = v;
-    else if (v instanceof Uint8Array) out = new CborTag(TAG_U8, v.slice(0));
-    else if (v instanceof Uint16Array || v instanceof Float32Array || v instanceof Float64Array) out = typedToTag(v);
-    else if (Array.isArray(v)) {
-      const arr: CborValue[] = [];
-      for (let i = 0; i < v.length; i++) {
-        arr.push(null);
-        values.push(v[i]);
-        parents.push(arr);
-        keys.push(i);
-      }
-      out = arr;
-    } else if (typeof v === 'object') {
-      const m = new CborMap();
-      const o = v as { [k: string]: unknown };
-      const ks = Object.keys(o);
-      for (let i = 0; i < ks.length; i++) {
-        if (o[ks[i]] === undefined) continue;
-        m.set(ks[i], null);
-        values.push(o[ks[i]]);
-        parents.push(m);
-        keys.push(ks[i]);
-      }
-      out = m;
-    } else out = null;
-    setChild(parent, key, out);
-  }
-  return holder[0];
+  return copyTree(root, plainNodeToCbor) as CborValue;
 }
 
 function tagToTyped(t: CborTag): unknown {
@@ -101,42 +121,23 @@ function tagToTyped(t: CborTag): unknown {
   return d;
 }
 
+function cborNodeToPlain(w: TreeWork, v: unknown): unknown {
+  if (v instanceof CborFloat) return v.value;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof CborTag) return tagToTyped(v);
+  if (Array.isArray(v)) return copyArray(w, v);
+  if (!(v instanceof CborMap)) return null;
+  const o: { [k: string]: unknown } = {};
+  for (let i = 0; i < v.keys.length; i++) {
+    const k = v.keys[i];
+    if (typeof k !== 'string') continue;
+    o[k] = null;
+    queueChild(w, v.values[i], o, k);
+  }
+  return o;
+}
+
 /** The inverse of plainToCbor for decoded CBOR (text-keyed maps become objects). No recursion. */
 export function cborToPlain(root: CborValue): unknown {
-  const holder: unknown[] = [null];
-  const values: CborValue[] = [root];
-  const parents: (unknown[] | { [k: string]: unknown })[] = [holder];
-  const keys: (number | string)[] = [0];
-  while (values.length > 0) {
-    const v = values.pop() as CborValue;
-    const parent = parents.pop() as unknown[] | { [k: string]: unknown };
-    const key = keys.pop() as number | string;
-    let out: unknown = null;
-    if (v instanceof CborFloat) out = v.value;
-    else if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out = v;
-    else if (v instanceof CborTag) out = tagToTyped(v);
-    else if (Array.isArray(v)) {
-      const arr: unknown[] = [];
-      for (let i = 0; i < v.length; i++) {
-        arr.push(null);
-        values.push(v[i]);
-        parents.push(arr);
-        keys.push(i);
-      }
-      out = arr;
-    } else if (v instanceof CborMap) {
-      const o: { [k: string]: unknown } = {};
-      for (let i = 0; i < v.keys.length; i++) {
-        const k = v.keys[i];
-        if (typeof k !== 'string') continue;
-        o[k] = null;
-        values.push(v.values[i]);
-        parents.push(o);
-        keys.push(k);
-      }
-      out = o;
-    }
-    (parent as { [k: string]: unknown })[key as string] = out;
-  }
-  return holder[0];
+  return copyTree(root, cborNodeToPlain);
 }

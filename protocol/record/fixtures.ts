@@ -3,7 +3,7 @@
 // Espruino); the results are identical doubles on both platforms.
 import { asciiBytes } from '../bytes';
 import type { Sha256 } from '../ports';
-import { availabilityBp, type Identity, type PeriodData, type QuantityData, type TimeInfo } from './schema';
+import { availabilityBp, type Identity, type PeriodData, type QuantityData, type RecordBody, type TimeInfo } from './schema';
 import type { Status } from '../sample';
 
 export const FIXTURE_START_MS = 1767225600000; // 2026-01-01T00:00:00Z
@@ -81,4 +81,10 @@ export function fixtureHourlyPeriod(startMs: number, variant: number): PeriodDat
     quantities: quantities,
     monitoringPlanVersion: 'MP-2026-01',
   };
+}
+
+/** The body of the period record for fixture hour `hour` (counted from FIXTURE_START_MS), created 1 s after it ends. */
+export function fixtureHourlyBody(hour: number, variant: number): RecordBody {
+  const startMs = FIXTURE_START_MS + hour * HOUR_MS;
+  return { time: fixtureTime(), createdMs: startMs + HOUR_MS + 1000, period: fixtureHourlyPeriod(startMs, variant), event: null };
 }

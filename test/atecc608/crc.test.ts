@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { atcaCrc16, crcMatches, putCrc } from '../../protocol/atecc608/crc';
+import { Prng } from '../../host-sim/prng';
 
 /** cryptoauthlib's atCRC, bit by bit, as iot.md §9.3 describes it: the independent reference. */
 function bitwiseCrc(bytes: Uint8Array): number {
@@ -27,11 +28,9 @@ describe('ATECC CRC-16 (poly 0x8005, LSB-first input, little-endian result)', ()
   });
 
   it('matches the bitwise algorithm on 20,000 random inputs', () => {
-    let seed = 12345;
-    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    const rng = new Prng(12345);
     for (let n = 0; n < 20_000; n++) {
-      const bytes = new Uint8Array(next() % 80);
-      for (let i = 0; i < bytes.length; i++) bytes[i] = next();
+      const bytes = rng.bytes(rng.int(80));
       expect(atcaCrc16(bytes, 0, bytes.length)).toBe(bitwiseCrc(bytes));
     }
   });

@@ -6,6 +6,7 @@ import { Atecc608, atecc608Options } from '../../protocol/atecc608/driver';
 import { putCrc } from '../../protocol/atecc608/crc';
 import type { I2cTransfer } from '../../host-sim/atecc608/i2c-bus';
 import { hex, rig, settle } from './rig';
+import { DEVICE_STATUSES } from './statuses';
 
 type Rig = ReturnType<typeof rig>;
 
@@ -183,18 +184,7 @@ describe('busy polling', () => {
 });
 
 describe('device status codes end to end', () => {
-  it.each([
-    [0x01, 'ATECC_MISCOMPARE'],
-    [0x03, 'ATECC_PARSE_ERROR'],
-    [0x05, 'ATECC_ECC_FAULT'],
-    [0x07, 'ATECC_SELF_TEST_ERROR'],
-    [0x08, 'ATECC_RNG_HEALTH_ERROR'],
-    [0x0f, 'ATECC_EXECUTION_ERROR'],
-    [0x11, 'ATECC_AFTER_WAKE'],
-    [0xee, 'ATECC_WATCHDOG'],
-    [0xff, 'ATECC_DEVICE_CRC'],
-    [0x66, 'ATECC_STATUS_UNKNOWN'],
-  ])('status %d in a Sign response -> %s', (status, code) => {
+  it.each([...DEVICE_STATUSES, [0x66, 'ATECC_STATUS_UNKNOWN']])('status %d in a Sign response -> %s', (status, code) => {
     const r = rig();
     const out = settle<Uint8Array>(r.time, (cb) =>
       r.dev.session<Uint8Array>((finish) => {

@@ -1,12 +1,10 @@
 // Factory station check (iot.md §10 items 1-6) against healthy and faulty emulated parts.
-import { createHash, randomBytes, verify } from 'node:crypto';
+import { randomBytes, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { factoryCheck, randomLooksStuck, type FactoryCheckResult } from '../../protocol/atecc608/factory-check';
 import { Atecc608, atecc608Options } from '../../protocol/atecc608/driver';
-import type { Sha256 } from '../../protocol/ports';
+import { nodeSha256 as sha256 } from '../../host-sim/record/node-sha256';
 import { hex, publicKeyObject, rig, type RigOptions } from './rig';
-
-const sha256: Sha256 = (d) => new Uint8Array(createHash('sha256').update(d).digest());
 
 function check(r: ReturnType<typeof rig>, dev: Atecc608 = r.dev, expectedPublicKey: Uint8Array | null = null): FactoryCheckResult {
   const challenge = new Uint8Array(randomBytes(32));

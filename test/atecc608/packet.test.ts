@@ -5,6 +5,7 @@ import { statusError } from '../../protocol/atecc608/status';
 import { maxExecMs, opcodeName, typicalExecMs } from '../../protocol/atecc608/exec-times';
 import { deviceVariant, summarizeConfig, isP256PrivateKeySlot, allowsExternalSign } from '../../protocol/atecc608/config-zone';
 import { errorCode } from '../../protocol/errors';
+import { DEVICE_STATUSES } from './statuses';
 
 function packet(opcode: number, p1: number, p2: number, data: Uint8Array | null): string {
   const out = new Uint8Array(COMMAND_MAX + 1);
@@ -42,18 +43,7 @@ describe('response frames', () => {
 });
 
 describe('status codes', () => {
-  it.each([
-    [0x01, 'ATECC_MISCOMPARE'],
-    [0x03, 'ATECC_PARSE_ERROR'],
-    [0x05, 'ATECC_ECC_FAULT'],
-    [0x07, 'ATECC_SELF_TEST_ERROR'],
-    [0x08, 'ATECC_RNG_HEALTH_ERROR'],
-    [0x0f, 'ATECC_EXECUTION_ERROR'],
-    [0x11, 'ATECC_AFTER_WAKE'],
-    [0xee, 'ATECC_WATCHDOG'],
-    [0xff, 'ATECC_DEVICE_CRC'],
-    [0x42, 'ATECC_STATUS_UNKNOWN'],
-  ])('status %d maps to %s', (status, code) => {
+  it.each([...DEVICE_STATUSES, [0x42, 'ATECC_STATUS_UNKNOWN']])('status %d maps to %s', (status, code) => {
     const e = statusError(status, 'Sign');
     expect(errorCode(e)).toBe(code);
     expect(e!.message.startsWith(code + ': Sign: ')).toBe(true);

@@ -4,10 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Atecc608Signer, KID_LENGTH, kidFromPublicKey, openAtecc608Signer } from '../../protocol/atecc608/signer';
 import { createPrivateKey, readPublicKey, signDigest } from '../../protocol/atecc608/operations';
 import { COSE_ALG_ES256 } from '../../protocol/record/signer';
-import type { Sha256 } from '../../protocol/ports';
+import { nodeSha256 as sha256 } from '../../host-sim/record/node-sha256';
 import { hex, publicKeyObject, rig, settle } from './rig';
-
-const sha256: Sha256 = (d) => new Uint8Array(createHash('sha256').update(d).digest());
 
 function verifies(publicKey: Uint8Array, tbs: Uint8Array, sig: Uint8Array): boolean {
   return verify('sha256', tbs, { key: publicKeyObject(publicKey), dsaEncoding: 'ieee-p1363' }, sig);

@@ -18,9 +18,9 @@ import {
   gasConfig,
   minuteValue,
   periodOf,
-  prng,
   sample,
 } from './helpers';
+import { seededRandom } from '../../host-sim/prng';
 
 function oneMinute(config: object, feed: (e: ReturnType<typeof engine>) => void) {
   const e = engine(config);
@@ -195,7 +195,7 @@ describe('clock steps (UTC; NTP steps back and forward)', () => {
 
 describe('fuzz: nothing escapes, nothing is counted twice', () => {
   it('random valid, invalid, malformed and time-stepping input over a 10-channel stack', () => {
-    const r = prng(42);
+    const r = seededRandom(42);
     const e = engine(benchConfig(5000));
     const statuses = ['VALID', 'VALID', 'VALID', 'CALIBRATION', 'FAULT', 'STOPPED', 'COMMS_LOSS', 'OUT_OF_CAL_RANGE', 'X'];
     const weird: unknown[] = [NaN, Infinity, -Infinity, -1, 0, 1e308, -0, '12', null, undefined, {}];

@@ -2,8 +2,7 @@
 // run in the Espruino-profile sandbox, where the conformance vectors and the benchmark loop must give the same
 // float64 bits as in Node.
 import { describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
-import { espruinoBuildOptions } from '../../scripts/build';
+import { bundleSource } from '../../scripts/build';
 import { checkEspruinoCode } from '../../scripts/espruino-gate';
 import { EspruinoMachine } from '../../host-sim/espruino/sandbox';
 import { runCemsVectorsHex, float64Hex } from '../../protocol/cems/vectors';
@@ -18,19 +17,9 @@ import { processMinutes } from './protocol/cems/bench-loop';
 };
 `;
 
-async function bundle(): Promise<string> {
-  const r = await build({
-    ...espruinoBuildOptions,
-    stdin: { contents: ENTRY, resolveDir: process.cwd(), loader: 'ts', sourcefile: 'cems-conformance.ts' },
-    outfile: 'cems-conformance.js',
-    sourcemap: false,
-  });
-  return '(function(){\n' + r.outputFiles![0].text + '\n})();\n';
-}
-
 describe('Espruino profile', () => {
   it('the bundled engine passes the Espruino gate and gives bit-identical results in the sandbox', async () => {
-    const code = await bundle();
+    const code = await bundleSource(ENTRY, 'cems-conformance');
     expect(checkEspruinoCode(code).map((v) => v.rule + ': ' + v.construct)).toEqual([]);
     const m = new EspruinoMachine({});
     try {

@@ -76,18 +76,6 @@ export function expectRounded(x: number, expected: string): void {
   expect(Math.abs(x * scale - want * scale)).toBeLessThanOrEqual(0.5 + 1e-9);
 }
 
-/** Seeded PRNG (mulberry32) for property tests. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** SO2 (ppm) + O2 (pct, dry) stack for a profile, with what the profile demands; fields of `extra` replace the base. */
 export function gasConfig(profile: string, extra: object = {}): object {
   const so2: { [k: string]: unknown } = { id: 'so2', quantity: 'SO2', unit: 'ppm' };

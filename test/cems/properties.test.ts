@@ -12,7 +12,7 @@ import {
 import { configNumber, floorTo, parseDecimal, roundScaled } from '../../protocol/cems/numbers';
 import { QUANTITIES } from '../../protocol/cems/quantities';
 import { utcYear } from '../../protocol/cems/time';
-import { prng } from './helpers';
+import { seededRandom } from '../../host-sim/prng';
 
 const N = 20000;
 const ulp = (x: number) => {
@@ -24,7 +24,7 @@ const ulp = (x: number) => {
 
 describe('conversion invariants', () => {
   it('dry >= wet for every moisture in [0, 1), equal at 0', () => {
-    const r = prng(1);
+    const r = seededRandom(1);
     for (let i = 0; i < N; i++) {
       const wet = r() * 5000;
       const h = r() * 0.99;
@@ -34,7 +34,7 @@ describe('conversion invariants', () => {
   });
 
   it('correction to the measured O2 is exactly the identity (K = 21 and 20.9)', () => {
-    const r = prng(2);
+    const r = seededRandom(2);
     for (let i = 0; i < N; i++) {
       const c = r() * 3000;
       const o2 = r() * 20.8;
@@ -44,7 +44,7 @@ describe('conversion invariants', () => {
   });
 
   it('correcting to a lower reference O2 raises the value, to a higher one lowers it', () => {
-    const r = prng(3);
+    const r = seededRandom(3);
     for (let i = 0; i < N; i++) {
       const c = 1 + r() * 3000;
       const o2 = 1 + r() * 18;
@@ -54,7 +54,7 @@ describe('conversion invariants', () => {
   });
 
   it('ppm -> mg/m3 -> ppm round trip stays within 2 ulp for every gas and every reference condition', () => {
-    const r = prng(4);
+    const r = seededRandom(4);
     const gases = Object.keys(QUANTITIES).filter((q) => QUANTITIES[q].kind === 'GAS');
     const conds = Object.keys(CONDITIONS).map((k) => CONDITIONS[k]);
     let worst = 0;
@@ -78,7 +78,7 @@ describe('conversion invariants', () => {
   });
 
   it('normalization at reference T and P with zero moisture is the identity (up to rounding)', () => {
-    const r = prng(5);
+    const r = seededRandom(5);
     for (let i = 0; i < 2000; i++) {
       const q = r() * 1e6;
       expect(normalDryFlow(q, 0, 101325, 0, 0, COND_N0C)).toBeCloseTo(q, 6);
@@ -87,7 +87,7 @@ describe('conversion invariants', () => {
   });
 
   it('a hotter stack gives less normal flow, a hotter actual-condition mg/m3 gives more at reference', () => {
-    const r = prng(6);
+    const r = seededRandom(6);
     for (let i = 0; i < N; i++) {
       const t = r() * 300;
       expect(normalDryFlow(1000, t + 1, 101325, 0, 0.1, COND_N0C)).toBeLessThan(normalDryFlow(1000, t, 101325, 0, 0.1, COND_N0C));
@@ -98,7 +98,7 @@ describe('conversion invariants', () => {
 
 describe('exact numeric helpers', () => {
   it('parseDecimal gives the same double as a correctly rounded parser', () => {
-    const r = prng(7);
+    const r = seededRandom(7);
     for (let i = 0; i < N; i++) {
       const digits = 1 + Math.floor(r() * 14);
       const mant = Math.floor(r() * 10 ** digits);
@@ -133,7 +133,7 @@ describe('exact numeric helpers', () => {
   });
 
   it('floorTo is exact for epoch-millisecond timestamps and any period length', () => {
-    const r = prng(8);
+    const r = seededRandom(8);
     for (let i = 0; i < N; i++) {
       const t = Math.floor(r() * 4e12);
       for (const step of [60000, 1800000, 3600000, 86400000]) {
@@ -145,7 +145,7 @@ describe('exact numeric helpers', () => {
   });
 
   it('utcYear agrees with Date for random instants and around New Year', () => {
-    const r = prng(9);
+    const r = seededRandom(9);
     for (let i = 0; i < N; i++) {
       const t = Math.floor(r() * 7e12);
       expect(utcYear(t)).toBe(new Date(t).getUTCFullYear());

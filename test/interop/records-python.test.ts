@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../protocol/bytes';
 import { RecordChain, type ChainStore } from '../../protocol/record/chain';
-import { FIXTURE_HMAC_KID, FIXTURE_START_MS, HOUR_MS, fixtureHmacKey, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
+import { FIXTURE_HMAC_KID, FIXTURE_START_MS, HOUR_MS, fixtureHmacKey, fixtureHourlyBody, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
 import { goldenRecordsHex } from '../../protocol/record/golden';
 import type { RecordBody } from '../../protocol/record/schema';
 import type { Signer } from '../../protocol/record/signer';
@@ -15,9 +15,7 @@ import { runPythonVerifier as runPython } from './records/python-verifier';
 
 const hmacKeys = (keyHex: string): CaptureKeys => ({ hmac: { [toHex(Buffer.from(FIXTURE_HMAC_KID, 'ascii'))]: keyHex } });
 
-function hourBody(h: number): RecordBody {
-  return { time: fixtureTime(), createdMs: FIXTURE_START_MS + (h + 1) * HOUR_MS + 1000, period: fixtureHourlyPeriod(FIXTURE_START_MS + h * HOUR_MS, h % 2), event: null };
-}
+const hourBody = (h: number): RecordBody => fixtureHourlyBody(h, h % 2);
 
 /** Boot, four hourly records, then a reboot from the persisted state alone (gap + reboot events). */
 function chainCapture(signer: Signer): Uint8Array[] {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import crc16modbus from 'crc/crc16modbus';
 import { appendCrc, crc16, crcMatches } from '../../protocol/modbus/crc16';
 import { asciiBytes, fromHex } from '../../protocol/bytes';
-import { Prng } from '../../host-sim/modbus/prng';
+import { Prng } from '../../host-sim/prng';
 
 describe('CRC-16/MODBUS', () => {
   it('matches the catalogue check value for "123456789"', () => {

@@ -14,7 +14,7 @@ import {
 } from '../../protocol/modbus/codec';
 import { OUTCOME_EXCEPTION, OUTCOME_OK } from '../../protocol/modbus/master';
 import { RegisterStore, RtuSlave } from '../../protocol/modbus/slave';
-import { Prng } from '../../host-sim/modbus/prng';
+import { Prng } from '../../host-sim/prng';
 import { attemptsBalance, bytesBalance, harness } from './helpers';
 
 const rng = new Prng(0x5eed);

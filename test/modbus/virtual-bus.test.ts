@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeRequest, readRequest } from '../../protocol/modbus/codec';
 import { VirtualAnalyzer, defaultSchedule, modelFor } from '../../host-sim/modbus/analyzer';
 import { VirtualBus, defaultTimingModel, noFaults } from '../../host-sim/modbus/virtual-bus';
-import { Prng } from '../../host-sim/modbus/prng';
+import { Prng } from '../../host-sim/prng';
 
 const LINE = { baud: 9600, dataBits: 8, parity: 'even' as const, stopBits: 1 };
 const T = Date.UTC(2026, 0, 15, 0);

@@ -3,11 +3,10 @@
 // (seeded fuzz). The same checks run bundled in the Espruino-profile sandbox with identical results.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
-import { espruinoBuildOptions } from '../../scripts/build';
+import { bundleSource } from '../../scripts/build';
 import { checkEspruinoCode } from '../../scripts/espruino-gate';
 import { EspruinoMachine } from '../../host-sim/espruino/sandbox';
-import { Prng } from '../../host-sim/modbus/prng';
+import { Prng } from '../../host-sim/prng';
 import { compileConfig, validateConfig } from '../../protocol/cems/config';
 import { PROFILES } from '../../protocol/cems/profiles';
 import { resolveModbusConfig, validateModbusConfig } from '../../protocol/modbus/config';
@@ -639,13 +638,7 @@ import { DEFAULT_CONFIG } from './protocol/module/default-config';
 `;
 
   it('bundled, passes the gate, and gives the same results in the sandbox as in Node', async () => {
-    const r = await build({
-      ...espruinoBuildOptions,
-      stdin: { contents: ENTRY, resolveDir: process.cwd(), loader: 'ts', sourcefile: 'module-config.ts' },
-      outfile: 'module-config.js',
-      sourcemap: false,
-    });
-    const code = '(function(){\n' + r.outputFiles![0].text + '\n})();\n';
+    const code = await bundleSource(ENTRY, 'module-config');
     expect(checkEspruinoCode(code).map((v) => v.rule + ': ' + v.construct)).toEqual([]);
     const texts = [
       DEFAULT_TEXT,

@@ -2,8 +2,7 @@
 // gate, and run for one hour of the delivered plant in the Espruino-profile sandbox (Espruino's number text, builtins
 // and native crypto.SHA256). The sealed COSE_Mac0 records and the engine snapshot must be the same bytes as in Node.
 import { describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
-import { espruinoBuildOptions } from '../../scripts/build';
+import { bundleSource } from '../../scripts/build';
 import { checkEspruinoCode } from '../../scripts/espruino-gate';
 import { EspruinoMachine } from '../../host-sim/espruino/sandbox';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
@@ -18,19 +17,9 @@ const sha256 = function (d) { return new Uint8Array(crypto.SHA256(d)); };
 };
 `;
 
-async function bundle(): Promise<string> {
-  const r = await build({
-    ...espruinoBuildOptions,
-    stdin: { contents: ENTRY, resolveDir: process.cwd(), loader: 'ts', sourcefile: 'pipeline-entry.ts' },
-    outfile: 'pipeline-entry.js',
-    sourcemap: false,
-  });
-  return '(function(){\n' + r.outputFiles![0].text + '\n})();\n';
-}
-
 describe('record pipeline under the Espruino profile', () => {
   it('passes the gate and seals the same hour into the same bytes as Node', async () => {
-    const code = await bundle();
+    const code = await bundleSource(ENTRY, 'pipeline-entry');
     expect(checkEspruinoCode(code).map((v) => v.rule + ': ' + v.construct)).toEqual([]);
     const m = new EspruinoMachine({});
     try {

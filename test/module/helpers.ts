@@ -17,7 +17,6 @@ import { codedError, type CodedError } from '../../protocol/errors';
 import { RecordPipeline, type PipelineOptions, type RecordInfo } from '../../protocol/module/pipeline';
 import type { ModuleConfig } from '../../protocol/module/config-types';
 import { validateModuleConfig } from '../../protocol/module/config';
-import { createHmacSigner } from '../../protocol/record/hmac-signer';
 import type { QuantityData, RecordData } from '../../protocol/record/schema';
 import type { Signer } from '../../protocol/record/signer';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
@@ -31,6 +30,7 @@ import {
   scenarioFirmware,
   scenarioKey,
   scenarioKid,
+  scenarioSigner,
   T0,
   type StateOf,
 } from './scenario';
@@ -38,7 +38,7 @@ import {
 export const sha256 = nodeSha256;
 
 export function hmacSigner(): Signer {
-  return createHmacSigner(sha256, scenarioKey(), scenarioKid());
+  return scenarioSigner(sha256);
 }
 
 export function hmacKeys(): KeyRing {

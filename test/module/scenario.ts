@@ -126,6 +126,11 @@ export function scenarioKid(): Uint8Array {
   return new Uint8Array([0x43, 0x45, 0x4d, 0x53, 0x2d, 0x68, 0x31]);
 }
 
+/** The HMAC signer of the scenario records. */
+export function scenarioSigner(sha256: Sha256): Signer {
+  return createHmacSigner(sha256, scenarioKey(), scenarioKid());
+}
+
 export function scenarioFirmware(sha256: Sha256): { hash: Uint8Array; version: string } {
   return { hash: sha256(new Uint8Array([1, 2, 3])), version: '0.1.0' };
 }
@@ -147,7 +152,7 @@ export function runPlantHour(sha256: Sha256, profile: string, signer: Signer | n
   const out: string[] = [];
   const opts = {
     config: plantConfig(profile),
-    signer: signer ? signer : createHmacSigner(sha256, scenarioKey(), scenarioKid()),
+    signer: signer ? signer : scenarioSigner(sha256),
     sha256: sha256,
     clock: clock,
     store: new MemoryStore(),

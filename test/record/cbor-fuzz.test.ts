@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../protocol/bytes';
 import { decodeCbor, encodeCbor, type CborError } from '../../protocol/record/cbor';
-import { randomValue, rng } from './helpers';
+import { seededRandom } from '../../host-sim/prng';
+import { randomValue } from './helpers';
 
 interface Tally {
   ok: number;
@@ -64,7 +65,7 @@ function mutate(r: () => number, src: Uint8Array): Uint8Array {
 
 describe('CBOR decoder fuzz (seeded)', () => {
   it('120,000 cases: coded errors only, canonical round trip, no hang', () => {
-    const r = rng(0x5eed1234);
+    const r = seededRandom(0x5eed1234);
     const strict: Tally = { ok: 0, errors: {} };
     const lax: Tally = { ok: 0, errors: {} };
     const started = Date.now();

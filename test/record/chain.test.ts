@@ -3,7 +3,7 @@
 // checked by the verifier.
 import { describe, expect, it } from 'vitest';
 import { bytesEqual, toHex } from '../../protocol/bytes';
-import { codedError, errorCode, type CodedError } from '../../protocol/errors';
+import { codedError, type CodedError } from '../../protocol/errors';
 import {
   CHAIN_STATE_BYTES,
   GENESIS_HASH,
@@ -15,14 +15,15 @@ import {
   type ChainStore,
 } from '../../protocol/record/chain';
 import { decodeCose } from '../../protocol/record/cose';
-import { FIXTURE_START_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
+import { FIXTURE_START_MS, fixtureHourlyBody, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
 import { createHmacSigner } from '../../protocol/record/hmac-signer';
 import { decodeRecordPayload, type RecordBody, type RecordData } from '../../protocol/record/schema';
 import type { Signer } from '../../protocol/record/signer';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
 import { KeyRing } from '../../host-sim/verifier/keys';
 import { verifyRecords } from '../../host-sim/verifier/verify';
-import { rng } from './helpers';
+import { seededRandom } from '../../host-sim/prng';
+import { codeOf } from './helpers';
 
 const KEY = new Uint8Array(32).fill(9);
 const KID = new Uint8Array([0x6b, 0x31]);
@@ -47,9 +48,7 @@ class MemoryStore implements ChainStore {
 
 const payloadOf = (rec: Uint8Array): RecordData => decodeRecordPayload(decodeCose(rec, { requireTag: true }).payload);
 
-function periodBody(hour: number): RecordBody {
-  return { time: fixtureTime(), createdMs: FIXTURE_START_MS + (hour + 1) * 3600000 + 1000, period: fixtureHourlyPeriod(FIXTURE_START_MS + hour * 3600000, 0), event: null };
-}
+const periodBody = (hour: number): RecordBody => fixtureHourlyBody(hour, 0);
 
 function newChain(store: ChainStore, reserveBlock: number, signer: Signer = hmac): RecordChain {
   return new RecordChain({ sha256: nodeSha256, signer, identity, store, reserveBlock });
@@ -77,15 +76,6 @@ function appendSync(chain: RecordChain, body: RecordBody): Uint8Array {
   return out!;
 }
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return errorCode(e);
-  }
-  return 'NO_ERROR';
-}
-
 describe('chain state bytes', () => {
   const state = { lastSeq: 4294967300, lastHash: nodeSha256(new Uint8Array([5])), reservedSeq: 4294967315, bootCount: 17 };
 
@@ -98,15 +88,15 @@ describe('chain state bytes', () => {
 
   it('detects torn, foreign or inconsistent state', () => {
     const b = encodeChainState(state, nodeSha256);
-    expect(code(() => decodeChainState(b.subarray(0, 59), nodeSha256))).toBe('CHAIN_STATE_CORRUPT');
+    expect(codeOf(() => decodeChainState(b.subarray(0, 59), nodeSha256))).toBe('CHAIN_STATE_CORRUPT');
     for (const i of [0, 2, 10, 30, 59]) {
       const t = b.slice();
       t[i] ^= 0x10;
-      expect(code(() => decodeChainState(t, nodeSha256))).toBe('CHAIN_STATE_CORRUPT');
+      expect(codeOf(() => decodeChainState(t, nodeSha256))).toBe('CHAIN_STATE_CORRUPT');
     }
     const erased = new Uint8Array(CHAIN_STATE_BYTES).fill(0xff);
-    expect(code(() => decodeChainState(erased, nodeSha256))).toBe('CHAIN_STATE_CORRUPT');
-    expect(code(() => decodeChainState(encodeChainState({ ...state, reservedSeq: 3 }, nodeSha256), nodeSha256))).toBe('CHAIN_STATE_CORRUPT');
+    expect(codeOf(() => decodeChainState(erased, nodeSha256))).toBe('CHAIN_STATE_CORRUPT');
+    expect(codeOf(() => decodeChainState(encodeChainState({ ...state, reservedSeq: 3 }, nodeSha256), nodeSha256))).toBe('CHAIN_STATE_CORRUPT');
   });
 });
 
@@ -225,9 +215,9 @@ describe('record chain', () => {
     const chain = newChain(store, 1, signer);
     const recs = bootSync(chain, null, null);
     store.failNext = true;
-    expect(code(() => appendSync(chain, periodBody(0)))).toBe('CHAIN_PERSIST');
+    expect(codeOf(() => appendSync(chain, periodBody(0)))).toBe('CHAIN_PERSIST');
     failSign = true;
-    expect(code(() => appendSync(chain, periodBody(0)))).toBe('SE_NACK');
+    expect(codeOf(() => appendSync(chain, periodBody(0)))).toBe('SE_NACK');
     failSign = false;
     recs.push(appendSync(chain, periodBody(0)));
     expect(payloadOf(recs[1]).seq).toBe(1);
@@ -236,18 +226,18 @@ describe('record chain', () => {
 
   it('rejects misuse and oversize records', () => {
     const chain = newChain(new MemoryStore(), 4);
-    expect(code(() => appendSync(chain, periodBody(0)))).toBe('CHAIN_NOT_BOOTED');
+    expect(codeOf(() => appendSync(chain, periodBody(0)))).toBe('CHAIN_NOT_BOOTED');
     bootSync(chain, null, null);
-    expect(code(() => bootSync(chain, null, null))).toBe('CHAIN_ALREADY_BOOTED');
+    expect(codeOf(() => bootSync(chain, null, null))).toBe('CHAIN_ALREADY_BOOTED');
     const big = periodBody(0);
     const q = big.period!.quantities;
     for (let i = 0; i < 30; i++) q.push({ ...q[i % 10], id: 'q' + i });
-    expect(code(() => appendSync(chain, big))).toBe('RECORD_TOO_LARGE');
+    expect(codeOf(() => appendSync(chain, big))).toBe('RECORD_TOO_LARGE');
     const bad = periodBody(0);
     bad.period!.quantities[0].raw.value = NaN;
-    expect(code(() => appendSync(chain, bad))).toBe('SCHEMA_RANGE');
+    expect(codeOf(() => appendSync(chain, bad))).toBe('SCHEMA_RANGE');
     expect(payloadOf(appendSync(chain, periodBody(0))).seq).toBe(1);
-    expect(code(() => newChain(new MemoryStore(), 0))).toBe('CHAIN_CONFIG');
+    expect(codeOf(() => newChain(new MemoryStore(), 0))).toBe('CHAIN_CONFIG');
   });
 
   it('serializes records with an asynchronous signer (secure element timing)', async () => {
@@ -270,7 +260,7 @@ describe('record chain', () => {
   });
 
   it('property: 300 crash/reboot cycles keep seq strictly increasing and the capture verifiable', () => {
-    const r = rng(2024);
+    const r = seededRandom(2024);
     const store = new MemoryStore();
     const journal: Uint8Array[] = [];
     let hour = 0;

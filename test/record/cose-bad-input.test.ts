@@ -1,7 +1,6 @@
 // COSE bad input: wrong tags, malformed structures, header rules (crit, duplicates, types), algorithm confusion,
 // altered protected headers and signatures, misbehaving signers. Every rejection has a precise code.
 import { describe, expect, it } from 'vitest';
-import { errorCode } from '../../protocol/errors';
 import { CborMap, CborTag, encodeCbor, type CborValue } from '../../protocol/record/cbor';
 import { coseSeal, decodeCose, verifyMac0, type CoseDecodeOptions } from '../../protocol/record/cose';
 import { createHmacSigner } from '../../protocol/record/hmac-signer';
@@ -9,6 +8,7 @@ import type { Signer } from '../../protocol/record/signer';
 import { createSoftwareEs256Signer, generateEs256KeyPair } from '../../host-sim/record/es256-signer';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
 import { verifySign1 } from '../../host-sim/verifier/es256';
+import { codeOf } from './helpers';
 
 const KEY = new Uint8Array(32).fill(0x42);
 const payload = new Uint8Array([1, 2, 3]);
@@ -18,15 +18,6 @@ const m = (...kv: [number | string, CborValue][]): CborMap => {
   return x;
 };
 const prot = (map: CborMap): Uint8Array => encodeCbor(map);
-
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return errorCode(e);
-  }
-  return 'NO_ERROR';
-}
 
 function seal(signer: Signer, data = payload): Uint8Array {
   let out: Uint8Array | null = null;
@@ -53,75 +44,75 @@ describe('COSE structure', () => {
   const good = mac0(prot(m([1, 5])), m([4, new Uint8Array([1])]));
 
   it('accepts a well-formed Mac0 and verifies it', () => {
-    expect(code(() => verifyMac0(decode(good), KEY, nodeSha256, null))).toBe('NO_ERROR');
+    expect(codeOf(() => verifyMac0(decode(good), KEY, nodeSha256, null))).toBe('NO_ERROR');
   });
 
   it('wrong tags: 998 (sign-fail-01 style), 992 (mac-fail-01 style), Mac0 where Sign1 is expected', () => {
     const body = [prot(m([1, 5])), new CborMap(), payload, new Uint8Array(32)];
-    expect(code(() => decode(encodeCbor(new CborTag(998, body))))).toBe('COSE_WRONG_TAG');
-    expect(code(() => decode(encodeCbor(new CborTag(992, body))))).toBe('COSE_WRONG_TAG');
-    expect(code(() => decode(good, { expect: 'sign1' }))).toBe('COSE_WRONG_TAG');
-    expect(code(() => decode(encodeCbor(new CborTag(61, new CborTag(17, body)))))).toBe('COSE_WRONG_TAG');
+    expect(codeOf(() => decode(encodeCbor(new CborTag(998, body))))).toBe('COSE_WRONG_TAG');
+    expect(codeOf(() => decode(encodeCbor(new CborTag(992, body))))).toBe('COSE_WRONG_TAG');
+    expect(codeOf(() => decode(good, { expect: 'sign1' }))).toBe('COSE_WRONG_TAG');
+    expect(codeOf(() => decode(encodeCbor(new CborTag(61, new CborTag(17, body)))))).toBe('COSE_WRONG_TAG');
   });
 
   it('untagged messages need the caller to name the kind, and are refused where tags are required', () => {
     const untagged = encodeCbor([prot(m([1, 5])), new CborMap(), payload, new Uint8Array(32)]);
-    expect(code(() => decode(untagged))).toBe('COSE_UNTAGGED');
-    expect(code(() => decode(untagged, { expect: 'mac0', requireTag: true }))).toBe('COSE_UNTAGGED');
+    expect(codeOf(() => decode(untagged))).toBe('COSE_UNTAGGED');
+    expect(codeOf(() => decode(untagged, { expect: 'mac0', requireTag: true }))).toBe('COSE_UNTAGGED');
     expect(decode(untagged, { expect: 'mac0' }).tagged).toBe(false);
   });
 
   it('malformed bodies', () => {
     const p = prot(m([1, 5]));
     const t = (v: CborValue) => encodeCbor(new CborTag(17, v));
-    expect(code(() => decode(t([p, new CborMap(), payload])))).toBe('COSE_STRUCTURE');
-    expect(code(() => decode(t(m([1, 2]))))).toBe('COSE_STRUCTURE');
-    expect(code(() => decode(t([m([1, 5]), new CborMap(), payload, new Uint8Array(32)])))).toBe('COSE_STRUCTURE');
-    expect(code(() => decode(t([p, [], payload, new Uint8Array(32)])))).toBe('COSE_STRUCTURE');
-    expect(code(() => decode(t([p, new CborMap(), null, new Uint8Array(32)])))).toBe('COSE_DETACHED');
-    expect(code(() => decode(t([p, new CborMap(), 'text', new Uint8Array(32)])))).toBe('COSE_STRUCTURE');
-    expect(code(() => decode(t([p, new CborMap(), payload, 'sig'])))).toBe('COSE_STRUCTURE');
-    expect(code(() => decode(t([encodeCbor([1]), new CborMap(), payload, new Uint8Array(32)])))).toBe('COSE_HEADER');
-    expect(code(() => decode(t([new Uint8Array([0xa1, 0x01]), new CborMap(), payload, new Uint8Array(32)])))).toBe('CBOR_TRUNCATED');
+    expect(codeOf(() => decode(t([p, new CborMap(), payload])))).toBe('COSE_STRUCTURE');
+    expect(codeOf(() => decode(t(m([1, 2]))))).toBe('COSE_STRUCTURE');
+    expect(codeOf(() => decode(t([m([1, 5]), new CborMap(), payload, new Uint8Array(32)])))).toBe('COSE_STRUCTURE');
+    expect(codeOf(() => decode(t([p, [], payload, new Uint8Array(32)])))).toBe('COSE_STRUCTURE');
+    expect(codeOf(() => decode(t([p, new CborMap(), null, new Uint8Array(32)])))).toBe('COSE_DETACHED');
+    expect(codeOf(() => decode(t([p, new CborMap(), 'text', new Uint8Array(32)])))).toBe('COSE_STRUCTURE');
+    expect(codeOf(() => decode(t([p, new CborMap(), payload, 'sig'])))).toBe('COSE_STRUCTURE');
+    expect(codeOf(() => decode(t([encodeCbor([1]), new CborMap(), payload, new Uint8Array(32)])))).toBe('COSE_HEADER');
+    expect(codeOf(() => decode(t([new Uint8Array([0xa1, 0x01]), new CborMap(), payload, new Uint8Array(32)])))).toBe('CBOR_TRUNCATED');
   });
 
   it('truncated and garbled messages fail with CBOR codes', () => {
-    expect(code(() => decode(good.subarray(0, good.length - 1)))).toBe('CBOR_TRUNCATED');
-    expect(code(() => decode(new Uint8Array([...good, 0])))).toBe('CBOR_TRAILING');
+    expect(codeOf(() => decode(good.subarray(0, good.length - 1)))).toBe('CBOR_TRUNCATED');
+    expect(codeOf(() => decode(new Uint8Array([...good, 0])))).toBe('CBOR_TRAILING');
     const garbled = good.slice();
     garbled[1] = 0x9f; // indefinite array
-    expect(code(() => decode(garbled))).toBe('CBOR_INDEFINITE');
+    expect(codeOf(() => decode(garbled))).toBe('CBOR_INDEFINITE');
   });
 });
 
 describe('COSE headers', () => {
   it('alg must be present, once, of the right type and family', () => {
-    expect(code(() => decode(mac0(new Uint8Array(0), new CborMap())))).toBe('COSE_ALG_MISSING');
-    expect(code(() => decode(mac0(prot(m([1, 5])), m([1, 5]))))).toBe('COSE_HEADER_DUP');
-    expect(code(() => decode(mac0(prot(m([1, new Uint8Array(1)])), new CborMap())))).toBe('COSE_HEADER');
-    expect(code(() => decode(mac0(prot(m([1, -7])), new CborMap())))).toBe('COSE_ALG_MISMATCH');
+    expect(codeOf(() => decode(mac0(new Uint8Array(0), new CborMap())))).toBe('COSE_ALG_MISSING');
+    expect(codeOf(() => decode(mac0(prot(m([1, 5])), m([1, 5]))))).toBe('COSE_HEADER_DUP');
+    expect(codeOf(() => decode(mac0(prot(m([1, new Uint8Array(1)])), new CborMap())))).toBe('COSE_HEADER');
+    expect(codeOf(() => decode(mac0(prot(m([1, -7])), new CborMap())))).toBe('COSE_ALG_MISMATCH');
     // alg -999 (sign-fail-03 style) and 'unknown' (-04 style) decode, but no verifier accepts them
-    expect(code(() => verifyMac0(decode(mac0(prot(m([1, -999])), new CborMap())), KEY, nodeSha256, null))).toBe('COSE_ALG_UNSUPPORTED');
-    expect(code(() => verifyMac0(decode(mac0(prot(m([1, 'unknown'])), new CborMap())), KEY, nodeSha256, null))).toBe('COSE_ALG_UNSUPPORTED');
-    expect(code(() => verifyMac0(decode(mac0(new Uint8Array(0), m([1, 4]))), KEY, nodeSha256, null))).toBe('COSE_ALG_UNSUPPORTED');
+    expect(codeOf(() => verifyMac0(decode(mac0(prot(m([1, -999])), new CborMap())), KEY, nodeSha256, null))).toBe('COSE_ALG_UNSUPPORTED');
+    expect(codeOf(() => verifyMac0(decode(mac0(prot(m([1, 'unknown'])), new CborMap())), KEY, nodeSha256, null))).toBe('COSE_ALG_UNSUPPORTED');
+    expect(codeOf(() => verifyMac0(decode(mac0(new Uint8Array(0), m([1, 4]))), KEY, nodeSha256, null))).toBe('COSE_ALG_UNSUPPORTED');
   });
 
   it('kid and content type have fixed types', () => {
-    expect(code(() => decode(mac0(prot(m([1, 5])), m([4, 'kid']))))).toBe('COSE_HEADER');
-    expect(code(() => decode(mac0(prot(m([1, 5], [3, []])), new CborMap())))).toBe('COSE_HEADER');
+    expect(codeOf(() => decode(mac0(prot(m([1, 5])), m([4, 'kid']))))).toBe('COSE_HEADER');
+    expect(codeOf(() => decode(mac0(prot(m([1, 5], [3, []])), new CborMap())))).toBe('COSE_HEADER');
     expect(decode(mac0(prot(m([1, 5], [3, 0])), new CborMap())).alg).toBe(5);
   });
 
   it('crit: only in the protected bucket, non-empty, naming present labels we understand', () => {
-    expect(code(() => decode(mac0(prot(m([1, 5], [2, [99]], [99, 1])), new CborMap())))).toBe('COSE_CRIT_UNKNOWN');
-    expect(code(() => decode(mac0(prot(m([1, 5], [2, ['x']], ['x', 1])), new CborMap())))).toBe('COSE_CRIT_UNKNOWN');
-    expect(code(() => decode(mac0(prot(m([1, 5])), m([2, [1]]))))).toBe('COSE_CRIT_INVALID');
-    expect(code(() => decode(mac0(prot(m([1, 5], [2, []])), new CborMap())))).toBe('COSE_CRIT_INVALID');
-    expect(code(() => decode(mac0(prot(m([1, 5], [2, [4]])), new CborMap())))).toBe('COSE_CRIT_INVALID');
-    expect(code(() => decode(mac0(prot(m([1, 5], [2, 1])), new CborMap())))).toBe('COSE_CRIT_INVALID');
+    expect(codeOf(() => decode(mac0(prot(m([1, 5], [2, [99]], [99, 1])), new CborMap())))).toBe('COSE_CRIT_UNKNOWN');
+    expect(codeOf(() => decode(mac0(prot(m([1, 5], [2, ['x']], ['x', 1])), new CborMap())))).toBe('COSE_CRIT_UNKNOWN');
+    expect(codeOf(() => decode(mac0(prot(m([1, 5])), m([2, [1]]))))).toBe('COSE_CRIT_INVALID');
+    expect(codeOf(() => decode(mac0(prot(m([1, 5], [2, []])), new CborMap())))).toBe('COSE_CRIT_INVALID');
+    expect(codeOf(() => decode(mac0(prot(m([1, 5], [2, [4]])), new CborMap())))).toBe('COSE_CRIT_INVALID');
+    expect(codeOf(() => decode(mac0(prot(m([1, 5], [2, 1])), new CborMap())))).toBe('COSE_CRIT_INVALID');
     const ok = decode(mac0(prot(m([1, 5], [2, [4]], [4, new Uint8Array([7])])), new CborMap()));
     expect(ok.kid).toEqual(new Uint8Array([7]));
-    expect(code(() => verifyMac0(ok, KEY, nodeSha256, null))).toBe('NO_ERROR');
+    expect(codeOf(() => verifyMac0(ok, KEY, nodeSha256, null))).toBe('NO_ERROR');
   });
 });
 
@@ -141,28 +132,28 @@ describe('signatures and MACs', () => {
   it('our Sign1 and Mac0 verify; any altered part is rejected', () => {
     const s = seal(esSigner);
     const h = seal(hmacSigner);
-    expect(code(() => verifySign1(decode(s), es.publicKey, null))).toBe('NO_ERROR');
-    expect(code(() => verifyMac0(decode(h), KEY, nodeSha256, null))).toBe('NO_ERROR');
+    expect(codeOf(() => verifySign1(decode(s), es.publicKey, null))).toBe('NO_ERROR');
+    expect(codeOf(() => verifyMac0(decode(h), KEY, nodeSha256, null))).toBe('NO_ERROR');
     // payload altered (sign-fail-02 style)
-    expect(code(() => verifySign1(decode(replace(s, 2, new Uint8Array([1, 2, 4]))), es.publicKey, null))).toBe('COSE_BAD_SIGNATURE');
-    expect(code(() => verifyMac0(decode(replace(h, 2, new Uint8Array([1, 2, 4]))), KEY, nodeSha256, null))).toBe('COSE_BAD_MAC');
+    expect(codeOf(() => verifySign1(decode(replace(s, 2, new Uint8Array([1, 2, 4]))), es.publicKey, null))).toBe('COSE_BAD_SIGNATURE');
+    expect(codeOf(() => verifyMac0(decode(replace(h, 2, new Uint8Array([1, 2, 4]))), KEY, nodeSha256, null))).toBe('COSE_BAD_MAC');
     // extra protected attribute (-06 style), protected attribute removed (-07 style, alg moved to unprotected)
-    expect(code(() => verifySign1(decode(replace(s, 0, prot(m([1, -7], [3, 0])))), es.publicKey, null))).toBe('COSE_BAD_SIGNATURE');
+    expect(codeOf(() => verifySign1(decode(replace(s, 0, prot(m([1, -7], [3, 0])))), es.publicKey, null))).toBe('COSE_BAD_SIGNATURE');
     const moved = encodeCbor(new CborTag(18, [new Uint8Array(0), m([1, -7], [4, new Uint8Array([0x31, 0x31])]), payload, decode(s).signature]));
-    expect(code(() => verifySign1(decode(moved), es.publicKey, null))).toBe('COSE_BAD_SIGNATURE');
+    expect(codeOf(() => verifySign1(decode(moved), es.publicKey, null))).toBe('COSE_BAD_SIGNATURE');
     // signature/tag altered or of the wrong length
     const sig = decode(s).signature.slice();
     sig[63] ^= 1;
-    expect(code(() => verifySign1(decode(replace(s, 3, sig)), es.publicKey, null))).toBe('COSE_BAD_SIGNATURE');
-    expect(code(() => verifySign1(decode(replace(s, 3, sig.subarray(0, 63))), es.publicKey, null))).toBe('COSE_BAD_SIGNATURE');
-    expect(code(() => verifyMac0(decode(replace(h, 3, decode(h).signature.subarray(0, 8))), KEY, nodeSha256, null))).toBe('COSE_BAD_MAC');
+    expect(codeOf(() => verifySign1(decode(replace(s, 3, sig)), es.publicKey, null))).toBe('COSE_BAD_SIGNATURE');
+    expect(codeOf(() => verifySign1(decode(replace(s, 3, sig.subarray(0, 63))), es.publicKey, null))).toBe('COSE_BAD_SIGNATURE');
+    expect(codeOf(() => verifyMac0(decode(replace(h, 3, decode(h).signature.subarray(0, 8))), KEY, nodeSha256, null))).toBe('COSE_BAD_MAC');
     // wrong key, external AAD mismatch
-    expect(code(() => verifySign1(decode(s), generateEs256KeyPair().publicKey, null))).toBe('COSE_BAD_SIGNATURE');
-    expect(code(() => verifyMac0(decode(h), new Uint8Array(32), nodeSha256, null))).toBe('COSE_BAD_MAC');
-    expect(code(() => verifyMac0(decode(h), KEY, nodeSha256, new Uint8Array([1])))).toBe('COSE_BAD_MAC');
+    expect(codeOf(() => verifySign1(decode(s), generateEs256KeyPair().publicKey, null))).toBe('COSE_BAD_SIGNATURE');
+    expect(codeOf(() => verifyMac0(decode(h), new Uint8Array(32), nodeSha256, null))).toBe('COSE_BAD_MAC');
+    expect(codeOf(() => verifyMac0(decode(h), KEY, nodeSha256, new Uint8Array([1])))).toBe('COSE_BAD_MAC');
     // kind confusion
-    expect(code(() => verifyMac0(decode(s), KEY, nodeSha256, null))).toBe('COSE_WRONG_KIND');
-    expect(code(() => verifySign1(decode(h), es.publicKey, null))).toBe('COSE_WRONG_KIND');
+    expect(codeOf(() => verifyMac0(decode(s), KEY, nodeSha256, null))).toBe('COSE_WRONG_KIND');
+    expect(codeOf(() => verifySign1(decode(h), es.publicKey, null))).toBe('COSE_WRONG_KIND');
   });
 
   it('misbehaving signers are reported, not wrapped into messages', () => {

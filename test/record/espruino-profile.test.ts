@@ -3,9 +3,8 @@
 // golden inputs must give the committed bytes and the benchmark loops must run.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { espruinoBuildOptions } from '../../scripts/build';
+import { bundleSource } from '../../scripts/build';
 import { checkEspruinoCode } from '../../scripts/espruino-gate';
 import { EspruinoMachine } from '../../host-sim/espruino/sandbox';
 import { VirtualTime } from '../../host-sim/espruino/time';
@@ -28,13 +27,7 @@ globalThis.RECORDS = {
 let code = '';
 
 beforeAll(async () => {
-  const result = await build({
-    ...espruinoBuildOptions,
-    stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts', sourcefile: 'records-entry.ts' },
-    sourcemap: false,
-    write: false,
-  });
-  code = '(function(){\n' + result.outputFiles[0].text + '\n})();\n';
+  code = await bundleSource(ENTRY, 'records-entry');
 });
 
 const golden = (f: string): string[] => readFileSync(join(ROOT, 'test/golden/records', f), 'utf8').trimEnd().split('\n');

@@ -1,19 +1,17 @@
-// Shared test helpers: a seeded PRNG and a generator of random values in the CBOR data model.
+// Shared test helpers: the code of a thrown error and a generator of random values in the CBOR data model.
+import { errorCode } from '../../protocol/errors';
 import { CborFloat, CborMap, CborTag, CborText, type CborValue } from '../../protocol/record/cbor';
 
 const utf8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 
-/** Deterministic pseudo-random generator (xorshift32). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
+/** The code of the coded error f throws, or 'NO_ERROR' when it returns. */
+export function codeOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return errorCode(e);
+  }
+  return 'NO_ERROR';
 }
 
 export function randomValue(r: () => number, depth: number): CborValue {

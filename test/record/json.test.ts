@@ -1,29 +1,20 @@
 // JSON rendition: integer-arithmetic number formatting, ISO time, escaping, fixed key order, valid JSON.
 import { describe, expect, it } from 'vitest';
-import { errorCode } from '../../protocol/errors';
 import { FIXTURE_START_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
 import { fixedToJson, intToJson, isoUtc, recordToJson, stringToJson, uintDigits } from '../../protocol/record/json';
 import type { RecordData } from '../../protocol/record/schema';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
-import { rng } from './helpers';
-
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return errorCode(e);
-  }
-  return 'NO_ERROR';
-}
+import { seededRandom } from '../../host-sim/prng';
+import { codeOf } from './helpers';
 
 describe('numbers', () => {
   it('writes integers digit by digit', () => {
     expect(uintDigits(0)).toBe('0');
     expect(uintDigits(9007199254740991)).toBe('9007199254740991');
     expect(intToJson(-1767225600000)).toBe('-1767225600000');
-    expect(code(() => intToJson(1.5))).toBe('JSON_RANGE');
-    expect(code(() => intToJson(2 ** 53))).toBe('JSON_RANGE');
-    const r = rng(5);
+    expect(codeOf(() => intToJson(1.5))).toBe('JSON_RANGE');
+    expect(codeOf(() => intToJson(2 ** 53))).toBe('JSON_RANGE');
+    const r = seededRandom(5);
     for (let i = 0; i < 2000; i++) {
       const n = Math.floor((r() - 0.5) * 2 ** Math.floor(r() * 54));
       expect(intToJson(n)).toBe(String(n));
@@ -50,14 +41,14 @@ describe('numbers', () => {
       [1234567.891234, 6, '1234567.891234'],
     ];
     for (const [v, d, s] of cases) expect(fixedToJson(v, d), v + '@' + d).toBe(s);
-    expect(code(() => fixedToJson(NaN, 2))).toBe('JSON_RANGE');
-    expect(code(() => fixedToJson(Infinity, 2))).toBe('JSON_RANGE');
-    expect(code(() => fixedToJson(1e17, 2))).toBe('JSON_RANGE');
-    expect(code(() => fixedToJson(1, 16))).toBe('JSON_RANGE');
+    expect(codeOf(() => fixedToJson(NaN, 2))).toBe('JSON_RANGE');
+    expect(codeOf(() => fixedToJson(Infinity, 2))).toBe('JSON_RANGE');
+    expect(codeOf(() => fixedToJson(1e17, 2))).toBe('JSON_RANGE');
+    expect(codeOf(() => fixedToJson(1, 16))).toBe('JSON_RANGE');
   });
 
   it('agrees with the exact decimal value to within half a unit of the last digit', () => {
-    const r = rng(11);
+    const r = seededRandom(11);
     for (let i = 0; i < 5000; i++) {
       const v = (r() - 0.5) * 10 ** Math.floor(r() * 8);
       const d = Math.floor(r() * 7);
@@ -72,14 +63,14 @@ describe('text and time', () => {
   it('escapes quotes, backslashes and control characters (lower-case hex), refuses non-ASCII', () => {
     expect(stringToJson('a"b\\c\n\u001f\u007f')).toBe('"a\\"b\\\\c\\u000a\\u001f\\u007f"');
     expect(JSON.parse(stringToJson('a"b\\c\n\u001f'))).toBe('a"b\\c\n\u001f');
-    expect(code(() => stringToJson('\u00e9'))).toBe('JSON_NOT_ASCII');
+    expect(codeOf(() => stringToJson('\u00e9'))).toBe('JSON_NOT_ASCII');
   });
 
   it('ISO 8601 UTC from integer arithmetic equals Date.toISOString', () => {
     expect(isoUtc(0)).toBe('1970-01-01T00:00:00.000Z');
     expect(isoUtc(FIXTURE_START_MS)).toBe('2026-01-01T00:00:00.000Z');
     expect(isoUtc(951782400000)).toBe('2000-02-29T00:00:00.000Z');
-    const r = rng(3);
+    const r = seededRandom(3);
     for (let i = 0; i < 20000; i++) {
       const ms = Math.floor(r() * 2 ** 45);
       expect(isoUtc(ms)).toBe(new Date(ms).toISOString());

@@ -1,11 +1,11 @@
 // Record schema v1: round trips, the key table, float encoding, and rejection of invalid data on both sides.
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../protocol/bytes';
-import { errorCode } from '../../protocol/errors';
 import { CborFloat, CborMap, CborText, decodeCbor, encodeCbor, type CborValue } from '../../protocol/record/cbor';
 import { FIXTURE_START_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
 import * as S from '../../protocol/record/schema';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
+import { codeOf } from './helpers';
 
 const identity = fixtureIdentity(nodeSha256);
 
@@ -38,20 +38,11 @@ const EVENTS: S.EventData[] = [
   { kind: 'time-set', startMs: 5, endMs: -1, actor: 'device', detail: { source: 'gnss', stepMs: -1500 } },
 ];
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return errorCode(e);
-  }
-  return 'NO_ERROR';
-}
-
 /** Encodes a record, lets `edit` change the CBOR map, and decodes the result. */
 function decodeEdited(edit: (m: CborMap) => void): string {
   const m = S.recordToCbor(record());
   edit(m);
-  return code(() => S.decodeRecordPayload(encodeCbor(m)));
+  return codeOf(() => S.decodeRecordPayload(encodeCbor(m)));
 }
 
 const sub = (m: CborMap, ...keys: number[]): CborMap => {
@@ -129,9 +120,9 @@ describe('parts and supplements (optional period keys 6 and 7)', () => {
 
   it('are refused when malformed, on both sides', () => {
     for (const part of [{ index: 0, count: 1 }, { index: 2, count: 2 }, { index: -1, count: 2 }, { index: 0.5, count: 2 }]) {
-      expect(code(() => S.encodeRecordPayload(marked(part, undefined))), JSON.stringify(part)).toBe('SCHEMA_RANGE');
+      expect(codeOf(() => S.encodeRecordPayload(marked(part, undefined))), JSON.stringify(part)).toBe('SCHEMA_RANGE');
     }
-    expect(code(() => S.encodeRecordPayload(marked(undefined, 'yes' as unknown as boolean)))).toBe('SCHEMA_TYPE');
+    expect(codeOf(() => S.encodeRecordPayload(marked(undefined, 'yes' as unknown as boolean)))).toBe('SCHEMA_TYPE');
     const period = (m: CborMap): CborMap => sub(m, S.K_RECORD.PERIOD);
     expect(decodeEdited((m) => period(m).set(S.K_PERIOD.PART, [1, 2]))).toBe('NO_ERROR');
     expect(decodeEdited((m) => period(m).set(S.K_PERIOD.PART, [2, 2]))).toBe('SCHEMA_RANGE');
@@ -171,7 +162,7 @@ describe('schema rejections on encode', () => {
     ['unknown event kind', () => event({ ...EVENTS[1], kind: 'party' } as unknown as S.EventData), 'SCHEMA_ENUM'],
   ];
   for (const [name, make, expected] of cases) {
-    it(name + ' -> ' + expected, () => expect(code(() => S.encodeRecordPayload(make()))).toBe(expected));
+    it(name + ' -> ' + expected, () => expect(codeOf(() => S.encodeRecordPayload(make()))).toBe(expected));
   }
 });
 
@@ -212,8 +203,8 @@ describe('schema rejections on decode', () => {
     const b = S.encodeRecordPayload(record());
     const swapped = b.slice();
     swapped.set([0x01, 0x01, 0x00, 0x01], 1); // {1: 1, 0: 1, ...}: keys out of order
-    expect(code(() => S.decodeRecordPayload(swapped))).toBe('CBOR_KEY_ORDER');
-    expect(code(() => S.decodeRecordPayload(new Uint8Array(S.MAX_RECORD_BYTES + 1)))).toBe('CBOR_TOO_LARGE');
-    expect(code(() => S.decodeRecordPayload(b.subarray(0, 100)))).toBe('CBOR_TRUNCATED');
+    expect(codeOf(() => S.decodeRecordPayload(swapped))).toBe('CBOR_KEY_ORDER');
+    expect(codeOf(() => S.decodeRecordPayload(new Uint8Array(S.MAX_RECORD_BYTES + 1)))).toBe('CBOR_TOO_LARGE');
+    expect(codeOf(() => S.decodeRecordPayload(b.subarray(0, 100)))).toBe('CBOR_TRUNCATED');
   });
 });

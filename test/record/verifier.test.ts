@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CborMap, encodeCbor } from '../../protocol/record/cbor';
 import { RecordChain } from '../../protocol/record/chain';
 import { coseSeal, decodeCose } from '../../protocol/record/cose';
-import { FIXTURE_START_MS, HOUR_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
+import { FIXTURE_START_MS, HOUR_MS, fixtureHourlyBody, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
 import { createHmacSigner } from '../../protocol/record/hmac-signer';
 import { K_PERIOD, K_QUANTITY, K_RECORD, recordToCbor, decodeRecordPayload, type PeriodData, type QuantityData, type RecordBody, type RecordData } from '../../protocol/record/schema';
 import type { Signer } from '../../protocol/record/signer';
@@ -18,7 +18,7 @@ import { readCapture, writeCapture } from '../../host-sim/verifier/capture';
 import { KeyRing } from '../../host-sim/verifier/keys';
 import { buildPeriodReport, periodReportToText, writePeriodReport } from '../../host-sim/verifier/report';
 import { verifyRecords, type VerificationReport } from '../../host-sim/verifier/verify';
-import { rng } from './helpers';
+import { seededRandom } from '../../host-sim/prng';
 
 const KEY = new Uint8Array(32).fill(3);
 const KID = new Uint8Array(Buffer.from('dev-1/hmac', 'ascii'));
@@ -29,9 +29,7 @@ const esSigner = createSoftwareEs256Signer(es.privateKey, ES_KID);
 const keys = new KeyRing().addHmacKey(KID, KEY).addEs256Key(ES_KID, es.publicKey);
 const identity = fixtureIdentity(nodeSha256);
 
-function hourBody(h: number): RecordBody {
-  return { time: fixtureTime(), createdMs: FIXTURE_START_MS + (h + 1) * HOUR_MS + 1000, period: fixtureHourlyPeriod(FIXTURE_START_MS + h * HOUR_MS, h % 3), event: null };
-}
+const hourBody = (h: number): RecordBody => fixtureHourlyBody(h, h % 3);
 
 function capture(signer: Signer, bodies: RecordBody[]): Uint8Array[] {
   const chain = new RecordChain({ sha256: nodeSha256, signer, identity, store: { save: () => {} }, reserveBlock: 16 });
@@ -282,7 +280,7 @@ describe('split periods and supplements', () => {
 describe('robustness', () => {
   it('5,000 mutated captures: only coded findings, never an exception', () => {
     const recs = capture(hmac, [0, 1].map(hourBody));
-    const r = rng(77);
+    const r = seededRandom(77);
     const seen = new Set<string>();
     for (let i = 0; i < 5000; i++) {
       const victim = Math.floor(r() * recs.length);

@@ -1,4 +1,5 @@
-// Seeded PRNG for the simulators (mulberry32): the same seed gives the same bus, noise and faults on every run.
+// The seeded PRNG of the host side (mulberry32): simulators, fault injection and seeded tests draw from it, so the
+// same seed gives the same bus, noise, chunking, faults and test inputs on every run.
 
 export class Prng {
   private state: number;
@@ -42,4 +43,10 @@ export class Prng {
     for (let i = 0; i < n; i++) out[i] = this.int(256);
     return out;
   }
+}
+
+/** The same generator as a function: each call returns the next value in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  const p = new Prng(seed);
+  return () => p.next();
 }
