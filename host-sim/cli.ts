@@ -88,7 +88,7 @@ function main(): void {
     process.stdin.setRawMode(true);
     process.stdin.on('data', (d: Buffer) => {
       if (d.includes(3) || d.includes(4)) stop(0);
-      machine.serial.Serial1.send(d.toString('latin1'));
+      machine.consolePort().send(d.toString('latin1'));
       process.stdout.write(d.toString('latin1').replace(/\r/g, '\r\n')); // local echo
     });
     return;
@@ -99,7 +99,7 @@ function main(): void {
   for (const line of script) {
     time.setTimer(() => {
       process.stdout.write(line + '\r\n');
-      machine.serial.Serial1.send(line + '\r');
+      machine.consolePort().send(line + '\r');
     }, at, false);
     at += SCRIPT_STEP_MS;
   }
@@ -112,7 +112,7 @@ function main(): void {
   }
   time.setTimer(() => {
     process.stdout.write('pipeline\r\n');
-    machine.serial.Serial1.send('pipeline\r');
+    machine.consolePort().send('pipeline\r');
   }, end, false);
   time.setTimer(() => {
     if (args.hours > 0) collector.request();

@@ -32,6 +32,8 @@ export interface ModuleSim {
 export interface ModuleSimOptions extends MachineOptions {
   /** Plant settings other than seed and start time (models, schedules, faults, timing). */
   plant?: Omit<PlantOptions, 'seed' | 'startMs'>;
+  /** Runs on the REPL before the firmware's first power-on, e.g. a provisioning script (scripts/provision.ts). */
+  provisioning?: string;
 }
 
 /** `onConsole` sees the technician console output from power-on, banner included. */
@@ -39,7 +41,7 @@ export function startModuleSim(options: ModuleSimOptions = {}, onConsole?: (text
   const bundle = firmwareBundle();
   const machine = new EspruinoMachine(options);
   const technician = new ConsoleClient(machine);
-  if (onConsole) machine.serial.Serial1.onTransmit((bytes) => onConsole(Buffer.from(bytes).toString('latin1')));
+  if (onConsole) machine.consolePort().onTransmit((bytes) => onConsole(Buffer.from(bytes).toString('latin1')));
   const plant = buildDefaultPlant({ ...options.plant, seed: options.seed ?? 1, startMs: machine.time.nowMs() });
   const bridges: { [busId: string]: SandboxBusBridge } = {};
   for (const id of Object.keys(plant.buses)) {
@@ -63,7 +65,8 @@ export function startModuleSim(options: ModuleSimOptions = {}, onConsole?: (text
       },
     },
   };
-  // Installed as the factory does it: the bundle in the boot Storage file, then power-on.
+  // Installed as the factory does it: provisioning on the REPL, the bundle in the boot Storage file, then power-on.
+  if (options.provisioning) machine.boot(options.provisioning, 'provision.js');
   machine.storage.write('.bootcde', bundle.code);
   machine.powerOn();
   return { machine, technician, bundle, plant, bridges, secureElement, verifierKeys };

@@ -1,10 +1,9 @@
 // `npm run flash -- --port /dev/ttyUSB0` uploads dist/firmware.js into the device's boot Storage file with the
 // espruino CLI and starts it. `npm run flash -- --dry-run` runs the same pipeline without a device and writes exactly
 // what would be sent (espruino.config.js upload.dryRunOutput). A bundle that fails the Espruino gate is never sent.
-import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { espruinoConfig } from './espruino-config';
+import { runEspruinoCli } from './espruino-cli';
 import { buildAll } from './build';
 import { checkEspruinoCode } from './espruino-gate';
 
@@ -39,15 +38,6 @@ function parseArgs(argv: string[]): FlashArgs {
   return a;
 }
 
-export function espruinoCliArgs(a: FlashArgs): string[] {
-  const u = espruinoConfig.upload;
-  const args = ['--board', espruinoConfig.board.descriptionFile, '--config', 'RESET_BEFORE_SEND=' + u.resetBeforeSend];
-  if (a.dryRun) args.push('-n', '-o', a.out);
-  else args.push('-p', a.port, '-b', String(a.baud));
-  args.push('--storage', u.bootFile + ':-', espruinoConfig.bundle.output);
-  return args;
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   await buildAll();
@@ -56,11 +46,10 @@ async function main(): Promise<void> {
   if (violations.length) {
     throw new Error(bundleFile + ' fails the Espruino gate (' + violations.length + ' violations): run npm run check:espruino');
   }
-  const cli = createRequire(import.meta.url).resolve('espruino/bin/espruino-cli.js');
-  const r = spawnSync(process.execPath, [cli, ...espruinoCliArgs(args)], { encoding: 'utf8' });
-  process.stdout.write(r.stdout);
-  process.stderr.write(r.stderr);
-  if (r.status !== 0) throw new Error('espruino CLI exited with ' + r.status);
+  runEspruinoCli(
+    { port: args.dryRun ? null : args.port, baud: args.baud, out: args.out },
+    ['--storage', espruinoConfig.upload.bootFile + ':-', bundleFile],
+  );
   if (args.dryRun) {
     console.log('dry run: ' + args.out + ' (' + statSync(args.out).size + ' bytes) holds exactly what would be sent');
   } else {

@@ -381,6 +381,8 @@ export class EspruinoMachine {
       clearInterval: (id: number) => machine.time.clearTimer(id),
       print: (...args: unknown[]) => machine.print(args.map((a) => String(a)).join(' ')),
       console: { log: (...args: unknown[]) => machine.print(args.map((a) => String(a)).join(' ')) },
+      btoa: (s: string) => Buffer.from(toHostBytes(String(s))).toString('base64'),
+      atob: (s: string) => toBinaryString(Buffer.from(String(s), 'base64')),
       digitalWrite: (p: unknown, v: unknown) => machine.pins.digitalWrite(p, v),
       digitalRead: (p: unknown) => machine.pins.digitalRead(p),
       // Drives the pin to `value`, then toggles it after each duration (ms), as the ESP32's RMT-timed pulse does.
