@@ -5,6 +5,9 @@ import { toHex } from '../protocol/bytes';
 import type { RecordsService } from './records';
 import type { LoadedConfig } from './config-load';
 
+/** Bytes converted to hex per console write: a 4 KiB record never becomes one 8 KiB string in RAM. */
+const HEX_CHUNK = 128;
+
 export function recordsCommand(records: RecordsService): ConsoleCommand {
   return {
     name: 'records',
@@ -16,7 +19,9 @@ export function recordsCommand(records: RecordsService): ConsoleCommand {
       for (let i = 0; i < records.held.length; i++) {
         const r = records.held[i];
         if (r.seq <= since) continue;
-        out.line('record ' + r.seq + ' ' + r.kind + ' ' + r.bytes.length + ' ' + toHex(r.bytes));
+        out.part('record ' + r.seq + ' ' + r.kind + ' ' + r.bytes.length + ' ');
+        for (let o = 0; o < r.bytes.length; o += HEX_CHUNK) out.part(toHex(r.bytes.subarray(o, o + HEX_CHUNK)));
+        out.line('');
         shown++;
       }
       out.line(shown + ' record(s) shown, ' + records.sealed + ' sealed since boot, newest ' + records.held.length + ' held');

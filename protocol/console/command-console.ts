@@ -16,6 +16,11 @@ export class ConsoleLines {
   line(text: string): void {
     this.port.write(text + '\r\n');
   }
+
+  /** Part of a line: long output (e.g. a record in hex) is written in pieces so it never exists as one string. */
+  part(text: string): void {
+    this.port.write(text);
+  }
 }
 
 export const PROMPT = 'cems> ';
