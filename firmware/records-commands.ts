@@ -20,7 +20,10 @@ export function recordsCommand(records: RecordsService): ConsoleCommand {
         const r = records.held[i];
         if (r.seq <= since) continue;
         out.part('record ' + r.seq + ' ' + r.kind + ' ' + r.bytes.length + ' ');
-        for (let o = 0; o < r.bytes.length; o += HEX_CHUNK) out.part(toHex(r.bytes.subarray(o, o + HEX_CHUNK)));
+        // subarray's end is not clamped on Espruino: a view past the end would read bytes beyond the record.
+        for (let o = 0; o < r.bytes.length; o += HEX_CHUNK) {
+          out.part(toHex(r.bytes.subarray(o, Math.min(o + HEX_CHUNK, r.bytes.length))));
+        }
         out.line('');
         shown++;
       }

@@ -44,6 +44,18 @@ export function concatBytes(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * A copy of bytes[start, end) in a new Uint8Array, indices clamped to the array (non-negative arguments). Use it
+ * instead of Uint8Array.prototype.slice, which on Espruino returns a plain Array (jswrap_arraybuffer.c).
+ */
+export function copyBytes(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  const e = end < bytes.length ? end : bytes.length;
+  const s = start < 0 ? 0 : start < e ? start : e;
+  const out = new Uint8Array(e - s);
+  out.set(bytes.subarray(s, e), 0);
+  return out;
+}
+
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -140,6 +140,58 @@ function statementLists(root: AnyNode): AnyNode[][] {
   return lists;
 }
 
+/**
+ * Regex features Espruino's matcher (jswrap_regexp.c) lacks or reads differently: it knows `. [] [^] ^ $ * + ( ) |`,
+ * the escapes `\d \D \s \S \w \W \f \n \r \t \v \0 \xHH` and the flags g and i. Anything else is silently taken
+ * literally or means something else there (`?` is a literal question mark, `\b` a backspace, `(?:` a group followed
+ * by `?:`), so a pattern using it matches differently on the device. Returns what the pattern uses ([] when fine).
+ * Lookbehind and named groups have their own rules.
+ */
+export function unsupportedRegexFeatures(pattern: string, flags: string): string[] {
+  const found: string[] = [];
+  const add = (what: string): void => {
+    if (!found.includes(what)) found.push(what);
+  };
+  for (const f of flags) if (f !== 'g' && f !== 'i') add('flag ' + f);
+  let inClass = false;
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const n = pattern.charAt(i + 1);
+      if (!inClass && (n === 'b' || n === 'B')) add('\\' + n + ' word boundary');
+      else if (n >= '1' && n <= '9' && !inClass) add('backreference \\' + n);
+      else if ('ucpPk'.includes(n)) add('\\' + n + ' escape');
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      if (pattern.charAt(i + 1) === '^') i++;
+      if (pattern.charAt(i + 1) === ']') i++;
+    } else if (c === '(') {
+      depth++;
+      if (pattern.charAt(i + 1) === '?') {
+        const k = pattern.charAt(i + 2);
+        if (k === '=' || k === '!') add('lookahead (?' + k);
+        else if (k === ':') add('non-capturing group (?:');
+        i++;
+      }
+    } else if (c === ')') {
+      depth--;
+      if ('*+?{'.includes(pattern.charAt(i + 1))) add('quantifier after a group');
+    } else if (c === '|' && depth > 0) add('| inside a group');
+    else if (c === '?') add('? quantifier');
+    else if (c === '{' && /^\{\d+(,\d*)?\}/.test(pattern.slice(i))) add('{n,m} quantifier');
+    else if (c === '.') add('. (matches line breaks too on Espruino)');
+  }
+  return found;
+}
+
 export function checkEspruinoCode(code: string): Violation[] {
   const violations: Violation[] = [];
   const comments: Comment[] = [];
@@ -248,6 +300,8 @@ export function checkEspruinoCode(code: string): Violation[] {
           if (/\(\?<[=!]/.test(node.regex.pattern)) report('regex-lookbehind', node, 'regex lookbehind silently fails on Espruino');
           else if (/\(\?</.test(node.regex.pattern)) report('regex-named-group', node, 'regex named groups never match on Espruino');
           if (/\\u\{/.test(node.regex.pattern)) report('unicode-escape', node, '\\u{...} is an invalid escape on Espruino');
+          const unsupported = unsupportedRegexFeatures(node.regex.pattern, node.regex.flags);
+          if (unsupported.length) report('regex-unsupported', node, 'Espruino\'s regex matcher lacks ' + unsupported.join(', ') + ': the pattern matches differently there');
         } else if (typeof node.value === 'string' && /\\u\{/.test(node.raw)) {
           report('unicode-escape', node, '\\u{...} is an invalid escape on Espruino');
         } else if (typeof node.value === 'number') {
@@ -266,6 +320,17 @@ export function checkEspruinoCode(code: string): Violation[] {
           report('missing-global', node, node.name + ' does not exist on Espruino');
         }
         break;
+      case 'NewExpression':
+      case 'CallExpression': {
+        const args = node.arguments;
+        if (node.callee.type === 'Identifier' && node.callee.name === 'RegExp' && !bindings.RegExp && args.length > 0 &&
+            args[0].type === 'Literal' && typeof args[0].value === 'string' &&
+            (args.length < 2 || (args[1].type === 'Literal' && typeof args[1].value === 'string'))) {
+          const unsupported = unsupportedRegexFeatures(args[0].value, args.length > 1 ? args[1].value : '');
+          if (unsupported.length) report('regex-unsupported', node, 'Espruino\'s regex matcher lacks ' + unsupported.join(', ') + ': the pattern matches differently there');
+        }
+        break;
+      }
       case 'MemberExpression': {
         const m = staticMemberName(node);
         if (m && !bindings[m.owner]) {

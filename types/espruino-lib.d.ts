@@ -40,6 +40,8 @@ interface Math {
 
 interface Uint8Array {
   includes(searchElement: number, fromIndex?: number): boolean;
+  /** On Espruino typed-array slice returns a plain Array (use copyBytes from protocol/bytes.ts for a copy). */
+  slice(start?: number, end?: number): number[];
 }
 
 interface PromiseConstructor {

@@ -54,6 +54,16 @@ const PRELUDE = `(function (host) {
     host.missingMethods[owner].forEach(function (n) { delete proto[n]; });
   });
   delete g.WebAssembly;
+  // Typed-array statics live on %TypedArray%, not on Uint8Array etc.: remove them there.
+  host.missingStatics.Uint8Array.forEach(function (n) { delete TypedArray[n]; });
+  // Espruino does not clamp subarray's end (jswrap_arraybuffer.c): the view runs past the array. Fail loudly here.
+  var subarray = TypedArray.prototype.subarray;
+  TypedArray.prototype.subarray = function (begin, end) {
+    if (end > this.length || begin < -this.length) {
+      throw new Error('subarray(' + begin + ', ' + end + ') outside a ' + this.length + '-element array: Espruino does not clamp it');
+    }
+    return subarray.call(this, begin, end);
+  };
   var exp = Math.exp, log = Math.log;
   // Espruino: exact repeated multiplication only for integer exponents 0..9, otherwise exp(log(x)*y).
   Math.pow = function (x, y) {

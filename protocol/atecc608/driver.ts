@@ -2,7 +2,7 @@
 // sessions (wake -> commands -> idle) queued so that callers never interleave on the bus.
 // Waits of more than a few hundred microseconds go through the Scheduler: the interpreter is never blocked for a
 // command's execution time, only for the 1.5 ms wake delay.
-import { toHex } from '../bytes';
+import { copyBytes, toHex } from '../bytes';
 import { codedError, errorCode, errorMessage, type CodedError } from '../errors';
 import type { I2cBus, Scheduler } from '../ports';
 import {
@@ -233,7 +233,7 @@ export class Atecc608 {
         );
         return;
       }
-      finish(null, self.rx.slice(1, count - 2));
+      finish(null, copyBytes(self.rx, 1, count - 2));
     }
 
     function send(): void {

@@ -5,6 +5,7 @@
 // is the value of the subjectPublicKey BIT STRING of the key's X.509 SubjectPublicKeyInfo, i.e. the input of
 // RFC 7093 method 1, so a verifier derives the kid from the device certificate or the Trust&GO manifest without
 // talking to the device. 8 bytes keep every record short; the kid only selects the key, the signature proves it.
+import { copyBytes } from '../bytes';
 import { codedError, type CodedError } from '../errors';
 import type { Sha256 } from '../ports';
 import { COSE_ALG_ES256, type Signer } from '../record/signer';
@@ -24,7 +25,7 @@ export function kidFromPublicKey(sha256: Sha256, publicKey: Uint8Array, length: 
   const point = new Uint8Array(1 + PUBLIC_KEY_SIZE);
   point[0] = 0x04;
   point.set(publicKey, 1);
-  return sha256(point).slice(0, length);
+  return copyBytes(sha256(point), 0, length);
 }
 
 export class Atecc608Signer implements Signer {

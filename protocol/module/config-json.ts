@@ -103,6 +103,11 @@ class JsonReader {
             this.fail('expected 4 hex digits after \\u');
             return null;
           }
+          // Configuration text is ASCII; Espruino on the ESP32 would cut a wider code to 8 bits.
+          if (v > 127) {
+            this.fail('\\u escape of a non-ASCII character (configuration text is ASCII only)');
+            return null;
+          }
           out += String.fromCharCode(v);
           this.pos += 6;
         } else {

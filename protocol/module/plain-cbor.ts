@@ -1,5 +1,6 @@
 // Plain data <-> deterministic CBOR, bit-exact for numbers: the canonical bytes behind configuration hashes and the
 // engine snapshots. No recursion (Espruino's stack is shallow): explicit stacks.
+import { copyBytes } from '../bytes';
 import { CborFloat, CborMap, CborTag, type CborValue } from '../record/cbor';
 
 const MAX_SAFE = 9007199254740991;
@@ -74,7 +75,7 @@ function plainNodeToCbor(w: TreeWork, v: unknown): CborValue {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return numberToCbor(v);
   if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (v instanceof Uint8Array) return new CborTag(TAG_U8, v.slice(0));
+  if (v instanceof Uint8Array) return new CborTag(TAG_U8, copyBytes(v, 0, v.length));
   if (v instanceof Uint16Array || v instanceof Float32Array || v instanceof Float64Array) return typedToTag(v);
   if (Array.isArray(v)) return copyArray(w, v) as CborValue[];
   if (typeof v !== 'object') return null;
@@ -101,7 +102,7 @@ export function plainToCbor(root: unknown): CborValue {
 function tagToTyped(t: CborTag): unknown {
   const b = t.value;
   if (!(b instanceof Uint8Array)) return null;
-  if (t.tag === TAG_U8) return b.slice(0);
+  if (t.tag === TAG_U8) return copyBytes(b, 0, b.length);
   const width = t.tag === TAG_U16 ? 2 : t.tag === TAG_F32 ? 4 : t.tag === TAG_F64 ? 8 : 0;
   if (width === 0 || b.length % width !== 0) return null;
   const n = b.length / width;

@@ -12,6 +12,7 @@
 //   Array       array.   CborMap: map with integer or text keys, written in bytewise order of the encoded keys.
 //   CborTag     tag + content.   true/false/null/undefined; CborSimple for other simple values.
 // No recursion anywhere (Espruino's stack is a few tens of levels on ESP32): both directions use explicit stacks.
+import { copyBytes } from '../bytes';
 import { codedError, type CodedError } from '../errors';
 
 const MAX_SAFE = 9007199254740991;
@@ -190,6 +191,9 @@ function isNegativeZero(v: number): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Encoder
 
+/** JSV_ARRAYBUFFER_MAX_LENGTH: the largest ArrayBuffer Espruino allocates (src/jsvar.h, jswrap_arraybuffer.c). */
+const MAX_TYPED_ARRAY_BYTES = 65535;
+
 class ByteWriter {
   buf: Uint8Array = NO_BYTES;
   pos = 0;
@@ -198,9 +202,12 @@ class ByteWriter {
   }
 
   ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
+    const need = this.pos + n;
+    if (need <= this.buf.length) return;
     let size = this.buf.length * 2;
-    while (size < this.pos + n) size = size * 2;
+    while (size < need) size = size * 2;
+    // An Espruino typed array holds at most 65535 bytes: doubling past that would fail where the data still fits.
+    if (size > MAX_TYPED_ARRAY_BYTES && need <= MAX_TYPED_ARRAY_BYTES) size = MAX_TYPED_ARRAY_BYTES;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos), 0);
     this.buf = next;
@@ -218,7 +225,7 @@ class ByteWriter {
   }
 
   result(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return copyBytes(this.buf, 0, this.pos);
   }
 }
 
@@ -607,7 +614,7 @@ export function decodeCbor(bytes: Uint8Array, options?: DecodeOptions): CborValu
         if (arg > end - pos) throw cborError('CBOR_TRUNCATED', pos, 'string of ' + arg + ' bytes exceeds the input');
         if (major === 2) {
           if (isKey) throw cborError('CBOR_KEY_TYPE', start, 'map key must be an integer or a text string');
-          value = bytes.slice(pos, pos + arg);
+          value = copyBytes(bytes, pos, pos + arg);
         } else {
           const bad = utf8ErrorAt(bytes, pos, pos + arg);
           if (bad >= 0) throw cborError('CBOR_BAD_UTF8', bad, 'text string is not valid UTF-8');
@@ -622,7 +629,7 @@ export function decodeCbor(bytes: Uint8Array, options?: DecodeOptions): CborValu
             let s = '';
             for (let i = pos; i < pos + arg; i++) s += String.fromCharCode(bytes[i]);
             value = s;
-          } else value = new CborText(bytes.slice(pos, pos + arg));
+          } else value = new CborText(copyBytes(bytes, pos, pos + arg));
         }
         pos += arg;
       } else {

@@ -7,7 +7,7 @@
 // from the persisted state, skipping the whole reserved block and declaring the skipped numbers in a gap event, since
 // records in it may or may not have been emitted before power was lost. Every boot then emits a reboot event.
 // Nothing here ever reuses a sequence number or jumps silently.
-import { bytesEqual } from '../bytes';
+import { bytesEqual, copyBytes } from '../bytes';
 import { codedError, type CodedError } from '../errors';
 import type { Sha256 } from '../ports';
 import { coseSeal, decodeCose } from './cose';
@@ -96,7 +96,7 @@ export function decodeChainState(bytes: Uint8Array, sha256: Sha256): ChainState 
     lastSeq: getU64(dv, 4) - 1,
     reservedSeq: getU64(dv, 12) - 1,
     bootCount: dv.getUint32(20),
-    lastHash: bytes.slice(24, 56),
+    lastHash: copyBytes(bytes, 24, 56),
   };
   if (s.reservedSeq < s.lastSeq) throw codedError('CHAIN_STATE_CORRUPT', 'reservation below last sequence number');
   return s;

@@ -52,6 +52,37 @@ describe('Espruino gate fixtures', () => {
     expect(checkEspruinoCode('var a = [1]; var t = a.at(-1);').map((v) => v.rule)).toEqual(['missing-method']);
   });
 
+  it('rejects the further builtins Espruino 2v29 lacks', () => {
+    const rules = (code: string): string[] => checkEspruinoCode(code).map((v) => v.rule);
+    for (const t of ['Uint8Array', 'Int8Array', 'Uint16Array', 'Int32Array', 'Float32Array', 'Float64Array']) {
+      expect(rules('var a = ' + t + '.from([1]); var b = ' + t + '.of(1);')).toEqual(['missing-builtin', 'missing-builtin']);
+    }
+    expect(rules('var h = Object.hasOwn({ a: 1 }, "a");')).toEqual(['missing-builtin']);
+    expect(rules('var d = new DataView(new ArrayBuffer(8)); var x = d.getBigUint64(0);')).toEqual(['missing-method']);
+    expect(rules('var s = [3, 1].toSorted(function (a, b) { return a - b; });')).toEqual(['missing-method']);
+    expect(rules('var t = " x".trimLeft();')).toEqual(['missing-method']);
+    expect(rules('var n = (1234).toLocaleString();')).toEqual(['missing-method']);
+    expect(rules('var u = decodeURI("%41"); var e = new URIError("x"); var f = new EvalError("y");')).toEqual([
+      'missing-global',
+      'missing-global',
+      'missing-global',
+    ]);
+  });
+
+  it('rejects regex features Espruino matches differently, and passes the ones it has', () => {
+    const rules = (code: string): string[] => checkEspruinoCode(code).map((v) => v.rule);
+    for (const bad of ['/a?b/', '/a{2}/', '/(?:ab)/', '/a(?=b)/', '/a(?!b)/', '/\\bword/', '/(a)\\1/', '/(ab)+/',
+      '/(a|b)c/', '/a.b/', '/ab/m', '/ab/s', '/ab/y', '/\\u0041/']) {
+      expect(rules('var r = ' + bad + ';'), bad).toEqual(['regex-unsupported']);
+    }
+    expect(rules('var r = new RegExp("a?b", "g");')).toEqual(['regex-unsupported']);
+    for (const good of ['/^[a-z][a-z0-9_]*$/', '/\\s+/g', '/[^0-9.]+/i', '/a|b/', '/\\d+\\.\\d*/', '/[?{}.]/', '/\\x41\\t/']) {
+      expect(rules('var r = ' + good + ';'), good).toEqual([]);
+    }
+    const message = checkEspruinoCode('var r = /colou?r/;')[0].message;
+    expect(message).toContain('? quantifier');
+  });
+
   it('does not confuse locals with missing globals', () => {
     expect(checkEspruinoCode('function f(Map) { return Map + 1; } f(1);')).toEqual([]);
     expect(checkEspruinoCode('var o = { Map: 1 }; o.Map = 2;')).toEqual([]);

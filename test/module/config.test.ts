@@ -660,3 +660,15 @@ import { DEFAULT_CONFIG } from './protocol/module/default-config';
     }
   });
 });
+
+describe('ASCII-only configuration text', () => {
+  it('rejects a \\u escape above 0x7F (the ESP32 would cut it to 8 bits) and accepts ASCII escapes', () => {
+    const text = JSON.stringify(DEFAULT_CONFIG);
+    const wide = parseModuleConfigText(text.replace('"cems-default"', '"\\u0141ODZ-1"'));
+    expect(wide.config).toBeNull();
+    expect(wide.errors.join('\n')).toContain('non-ASCII');
+    const ascii = parseModuleConfigText(text.replace('"cems-default"', '"\\u0041-1"'));
+    expect(ascii.errors).toEqual([]);
+    expect(ascii.config!.device.id).toBe('A-1');
+  });
+});

@@ -110,7 +110,7 @@ export class MemoryStore implements ChainStore {
   saved: Uint8Array | null = null;
   writes = 0;
   save(state: Uint8Array): void {
-    this.saved = state.slice(0);
+    this.saved = new Uint8Array(state);
     this.writes++;
   }
 }

@@ -24,6 +24,27 @@ describe('globals and builtins', () => {
     ).toEqual(Array(22).fill('undefined'));
   });
 
+  it('removes the further members Espruino lacks', () => {
+    const { m } = machine();
+    const removed = [
+      'new Uint8Array(2).slice', 'Uint8Array.from', 'Float64Array.of', 'new Uint8Array(2).toSorted', 'new Float32Array(2).with', '[].toSorted', '[].toReversed',
+      '[].toSpliced', '[].with', '" ".trimLeft', '" ".isWellFormed', '"a".toLocaleUpperCase', '(1).toLocaleString',
+      '({}).toLocaleString', 'new Date(0).toLocaleDateString', 'new DataView(new ArrayBuffer(8)).getBigUint64',
+      'new DataView(new ArrayBuffer(8)).setBigInt64', 'Object.hasOwn', 'decodeURI', 'URIError', 'EvalError',
+      'AggregateError',
+    ];
+    expect(m.evaluate('[' + removed.map((e) => 'typeof ' + e).join(', ') + ']')).toEqual(removed.map(() => 'undefined'));
+    expect(m.evaluate('[typeof new Uint8Array(2).subarray, typeof new Uint8Array(2).set, typeof decodeURIComponent]')).toEqual(
+      Array(3).fill('function'),
+    );
+  });
+
+  it('rejects a subarray past the end, which Espruino does not clamp', () => {
+    const { m } = machine();
+    expect(m.evaluate('new Uint8Array(4).subarray(1, 4).length')).toBe(3);
+    expect(() => m.evaluate('new Uint8Array(4).subarray(2, 10)')).toThrow(/does not clamp/);
+  });
+
   it('keeps what Espruino has', () => {
     const { m } = machine();
     expect(
