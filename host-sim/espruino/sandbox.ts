@@ -129,6 +129,26 @@ const PRELUDE = `(function (host) {
     }
     return a;
   };
+  // ArrayBuffers hold at most 65535 bytes on Espruino (JSV_ARRAYBUFFER_MAX_LENGTH): allocations beyond it fail there.
+  function checkSize(bytes) {
+    if (bytes > 65535) throw new Error('ArrayBuffer too big: ' + bytes + ' bytes (Espruino allows at most 65535)');
+  }
+  function limited(Native, bytesPerElement) {
+    var Limited = function (a, b, c) {
+      if (!(this instanceof Limited)) throw new TypeError('Constructor requires new');
+      if (typeof a === 'number') checkSize(a * bytesPerElement);
+      else if (a && typeof a.length === 'number' && !(a instanceof ArrayBuffer)) checkSize(a.length * bytesPerElement);
+      return arguments.length > 1 ? new Native(a, b, c) : new Native(a);
+    };
+    Limited.prototype = Native.prototype;
+    Object.defineProperty(Limited, 'name', { value: Native.name });
+    if (Native.BYTES_PER_ELEMENT) Limited.BYTES_PER_ELEMENT = Native.BYTES_PER_ELEMENT;
+    return Limited;
+  }
+  var NativeArrayBuffer = ArrayBuffer;
+  g.ArrayBuffer = limited(NativeArrayBuffer, 1);
+  ['Uint8Array', 'Int8Array', 'Uint8ClampedArray', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array',
+    'Float32Array', 'Float64Array'].forEach(function (n) { g[n] = limited(g[n], g[n].BYTES_PER_ELEMENT); });
   g.global = g;
 })`;
 

@@ -78,6 +78,17 @@ describe('globals and builtins', () => {
     expect(m.evaluate('[Math.random(), Math.random()]')).toEqual(first);
   });
 
+  it('limits ArrayBuffers to 65535 bytes, as Espruino does, and keeps instanceof working', () => {
+    const { m } = machine();
+    expect(m.evaluate('new Uint8Array(65535).length')).toBe(65535);
+    expect(() => m.evaluate('new Uint8Array(65536)')).toThrow(/ArrayBuffer too big/);
+    expect(() => m.evaluate('new Float64Array(8192)')).toThrow(/ArrayBuffer too big/);
+    expect(() => m.evaluate('new ArrayBuffer(70000)')).toThrow(/ArrayBuffer too big/);
+    expect(m.evaluate('[new Uint8Array(4) instanceof Uint8Array, new Uint8Array(4).buffer instanceof ArrayBuffer,' +
+      ' new DataView(new ArrayBuffer(8)).byteLength, new Uint8Array(new ArrayBuffer(8), 2, 4).length, Uint8Array.BYTES_PER_ELEMENT]'))
+      .toEqual([true, true, 8, 4, 1]);
+  });
+
   it('truncates String.fromCharCode to 8 bits', () => {
     const { m } = machine();
     expect(m.evaluate('String.fromCharCode(0x20ac).charCodeAt(0)')).toBe(0xac);
