@@ -8,7 +8,7 @@ import { Acquisition } from './acquisition';
 import { modbusCommand, readingsCommand } from './acquisition-commands';
 import { loadConfig } from './config-load';
 import { RecordsService } from './records';
-import { pipelineCommand, recordsCommand } from './records-commands';
+import { pipelineCommand, recordsCommand, timeCommand } from './records-commands';
 
 declare const FIRMWARE_VERSION: string;
 declare const FIRMWARE_HASH: string;
@@ -64,6 +64,7 @@ function boot(): void {
     records = new RecordsService(loaded.config, technician.out);
     technician.add(recordsCommand(records));
     technician.add(pipelineCommand(records, loaded));
+    technician.add(timeCommand(records));
     technician.out.line('config: ' + (loaded.source === 'default' ? 'embedded default (none provisioned)' : 'provisioned'));
     records.start();
     acquisition.start(loaded.config.modbus, technician.out);

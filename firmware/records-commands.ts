@@ -2,7 +2,8 @@
 // pipeline's counters.
 import type { ConsoleCommand } from '../protocol/console/command-console';
 import { toHex } from '../protocol/bytes';
-import type { RecordsService } from './records';
+import { clockIsSet, type RecordsService } from './records';
+import { clock } from './platform';
 import type { LoadedConfig } from './config-load';
 
 /** Bytes converted to hex per console write: a 4 KiB record never becomes one 8 KiB string in RAM. */
@@ -46,7 +47,9 @@ export function pipelineCommand(records: RecordsService, loaded: LoadedConfig): 
         (records.signerError ? ' error: ' + records.signerError : ''));
       const s = records.status();
       if (!s) {
-        out.line('pipeline waiting for the signer; samples held ' + records.samplesBeforeReady + ' dropped ' + records.samplesDroppedBeforeReady);
+        const waitingFor = records.signerState !== 'ready' ? 'the signer' : 'the clock (console: time <UTC ISO 8601>)';
+        out.line('pipeline waiting for ' + waitingFor + '; samples held ' + records.samplesBeforeReady + ' dropped ' +
+          records.samplesDroppedBeforeReady + ' before-clock ' + records.samplesBeforeClock);
         return;
       }
       out.line('samples ' + s.samples + ' periods ' + s.periodsClosed + ' days ' + s.daysClosed + ' engine-restored ' + s.engineStateRestored);
@@ -58,6 +61,29 @@ export function pipelineCommand(records: RecordsService, loaded: LoadedConfig): 
       out.line('rejected late ' + r.late + ' non-monotonic ' + r.nonMonotonic + ' bad-time ' + r.badTime + ' unknown-channel ' +
         r.unknownChannel + ' clock-back ' + r.clockBack + ' malformed ' + r.malformed);
       if (s.lastError) out.line('last-error ' + s.lastError);
+    },
+  };
+}
+
+export function timeCommand(records: RecordsService): ConsoleCommand {
+  return {
+    name: 'time',
+    usage: 'time [UTC ISO 8601]',
+    help: 'show the UTC clock, or set it (e.g. time 2026-09-01T10:00:00Z)',
+    run: (args, out) => {
+      if (args.length) {
+        const text = args[0];
+        const ms = Date.parse(text);
+        if (isNaN(ms) || text.charAt(text.length - 1) !== 'Z') {
+          out.line('ERROR expected a UTC time like 2026-09-01T10:00:00Z');
+          return;
+        }
+        const before = clock.nowMs();
+        setTime(ms / 1000);
+        records.clockSet(ms - before);
+      }
+      const now = clock.nowMs();
+      out.line('time ' + new Date(now).toISOString() + (clockIsSet(now) ? '' : ' (not set: records wait for the time)'));
     },
   };
 }

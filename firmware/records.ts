@@ -26,6 +26,15 @@ const SIGNER_RETRY_MS = 30000;
 /** The JS event loop must tick at least this often or the ESP32 task watchdog resets the module. */
 const WATCHDOG_S = 20;
 const DEFAULT_HMAC_KEY_FILE = 'cems.key';
+/**
+ * A wall clock before 2025-01-01T00:00:00Z has not been set (an ESP32 starts at 1970 without network time): records
+ * made with it would carry invented timestamps, so sealing waits until the clock is set.
+ */
+export const CLOCK_VALID_AFTER_MS = 1735689600000;
+
+export function clockIsSet(nowMs: number): boolean {
+  return nowMs >= CLOCK_VALID_AFTER_MS;
+}
 
 export interface HeldRecord {
   seq: number;
@@ -44,6 +53,9 @@ export class RecordsService {
   sealed = 0;
   samplesBeforeReady = 0;
   samplesDroppedBeforeReady = 0;
+  /** Samples taken while the clock was not set: their timestamps mean nothing, so they are not recorded. */
+  samplesBeforeClock = 0;
+  private signer: Signer | null = null;
   private pending: Sample[] = [];
 
   constructor(
@@ -54,10 +66,21 @@ export class RecordsService {
   start(): void {
     E.enableWatchdog(WATCHDOG_S, false);
     setInterval(() => this.tick(), TICK_MS);
+    if (!clockIsSet(clock.nowMs())) this.out.line('records: clock not set; sealing waits for the time (console: time <UTC ISO 8601>)');
     this.openSigner();
   }
 
+  /** The clock was set or stepped by `stepMs` (technician command, later NTP). */
+  clockSet(stepMs: number): void {
+    if (this.pipeline) this.pipeline.clockSynced(clock.nowMs(), 'manual', stepMs);
+    else this.startPipeline();
+  }
+
   onSample(s: Sample): void {
+    if (!clockIsSet(s.tMs)) {
+      this.samplesBeforeClock++;
+      return;
+    }
     if (this.pipeline) {
       this.pipeline.onSample(s);
       return;
@@ -74,6 +97,7 @@ export class RecordsService {
   private tick(): void {
     E.kickWatchdog();
     if (this.pipeline) this.pipeline.tick(clock.nowMs());
+    else this.startPipeline();
   }
 
   private openSigner(): void {
@@ -113,10 +137,17 @@ export class RecordsService {
     this.signerState = 'ready';
     this.signerError = '';
     this.kid = toHex(signer.kid);
+    this.signer = signer;
+    this.startPipeline();
+  }
+
+  /** Starts the pipeline once both the signer and the clock are ready. */
+  private startPipeline(): void {
+    if (this.pipeline || !this.signer || !clockIsSet(clock.nowMs())) return;
     const store = new StorageChainStore(sha256);
     const pipeline = new RecordPipeline({
       config: this.config,
-      signer: signer,
+      signer: this.signer,
       sha256: sha256,
       clock: clock,
       store: store,

@@ -129,6 +129,8 @@ declare const I2C2: I2C;
 declare const process: { env: { VERSION: string; BOARD: string }; memory(gc?: boolean): ProcessMemory };
 
 declare function getTime(): number;
+/** Sets the wall clock (seconds since the epoch, UTC). */
+declare function setTime(time: number): void;
 declare function print(...args: any[]): void;
 declare function setTimeout(callback: () => void, ms: number): number;
 declare function setInterval(callback: () => void, ms: number): number;

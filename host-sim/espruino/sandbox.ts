@@ -32,6 +32,8 @@ export interface MachineOptions {
    * whose terminal is the `USB` device and whose UARTs need a `path`.
    */
   board?: 'ESP32' | 'LINUX';
+  /** The wall clock starts at the epoch, as on an ESP32 powered up without network time (firmware sets it). */
+  clockUnset?: boolean;
 }
 
 /** V8 heap bytes counted as one Espruino JsVar block in the memory proxy (see measureContextMemory). */
@@ -187,6 +189,8 @@ export class EspruinoMachine {
   private consoleDevice: SimSerial;
   private readonly jsVars: number;
   readonly board: 'ESP32' | 'LINUX';
+  /** Firmware wall clock minus the time source: changed by setTime(), kept across soft resets like the ESP32 RTC. */
+  clockOffsetMs = 0;
   /** V8's own estimate of this interpreter context's heap, refreshed asynchronously (vm.measureMemory). */
   contextBytes = 0;
   private measuring = false;
@@ -197,6 +201,7 @@ export class EspruinoMachine {
     this.time = options.time ?? new RealTime();
     this.jsVars = options.jsVars ?? 16383;
     this.board = options.board ?? 'ESP32';
+    if (options.clockUnset) this.clockOffsetMs = -Math.floor(this.time.nowMs());
     const random = seededRandom(options.seed ?? 1);
     const serial = {} as { [K in SerialName]: SimSerial };
     for (const n of SERIAL_NAMES) serial[n] = new SimSerial(n, random);
@@ -208,6 +213,11 @@ export class EspruinoMachine {
     this.i2c = { I2C1: new SimI2C('I2C1'), I2C2: new SimI2C('I2C2') };
     this.consoleDevice = this.board === 'LINUX' ? serial.USB : serial.Serial1;
     this.pins.now = () => this.time.nowMs();
+  }
+
+  /** The wall clock as firmware code reads it (getTime, Date.now, new Date()). */
+  firmwareClockMs(): number {
+    return this.time.firmwareNowMs() + this.clockOffsetMs;
   }
 
   /** The UART the firmware's technician console uses on this board: Serial1 on the ESP32, the terminal on Linux. */
@@ -287,7 +297,7 @@ export class EspruinoMachine {
       missingStatics: MISSING_STATICS,
       missingMethods: MISSING_METHODS_BY_OWNER,
       random: () => rand() / 4294967296,
-      nowMs: () => this.time.firmwareNowMs(),
+      nowMs: () => this.firmwareClockMs(),
       numberToString: espruinoNumberToString,
       toFixed: espruinoToFixed,
       parseFloat: espruinoParseFloat,
@@ -404,7 +414,10 @@ export class EspruinoMachine {
     };
     const g: { [k: string]: unknown } = {
       E,
-      getTime: () => machine.time.firmwareNowMs() / 1000,
+      getTime: () => machine.firmwareClockMs() / 1000,
+      setTime: (seconds: number) => {
+        machine.clockOffsetMs = Number(seconds) * 1000 - machine.time.nowMs();
+      },
       setTimeout: (fn: unknown, ms: unknown, ...args: unknown[]) => machine.timer(runtime, fn, ms, false, args),
       setInterval: (fn: unknown, ms: unknown, ...args: unknown[]) => machine.timer(runtime, fn, ms, true, args),
       clearTimeout: (id: number) => machine.time.clearTimer(id),
