@@ -72,8 +72,9 @@ export class RecordsService {
 
   /** The clock was set or stepped by `stepMs` (technician command, later NTP). */
   clockSet(stepMs: number): void {
+    this.startPipeline();
+    // Records from now on say the time was set by hand, when, and by how much (a time-set event for real steps).
     if (this.pipeline) this.pipeline.clockSynced(clock.nowMs(), 'manual', stepMs);
-    else this.startPipeline();
   }
 
   onSample(s: Sample): void {

@@ -49,6 +49,11 @@ describe('records wait for a set clock', () => {
     const payloads = records.map((r) => decodeRecordPayload(decodeCose(r.bytes, { requireTag: true }).payload));
     for (const p of payloads) expect(p.createdMs).toBeGreaterThan(Date.UTC(2026, 8, 1, 9, 57));
     expect(payloads.some((p) => p.period?.startMs === Date.UTC(2026, 8, 1, 10))).toBe(true);
+    // The records say where their time came from: set by hand at 09:58, not NTP.
+    const hour = payloads.find((p) => p.period?.startMs === Date.UTC(2026, 8, 1, 10))!;
+    expect(hour.time.source).toBe('manual');
+    expect(Math.abs(hour.time.lastSyncMs - Date.UTC(2026, 8, 1, 9, 58))).toBeLessThan(1000);
+    expect(payloads.some((p) => p.event?.kind === 'time-set')).toBe(true);
     const report = verifyRecords(records.map((r) => r.bytes), { keys: keyRingFrom(sim.verifierKeys) });
     expect(report.ok).toBe(true);
     expect(sim.machine.uncaught).toEqual([]);
