@@ -2,6 +2,7 @@
 // espruino CLI and starts it. `npm run flash -- --dry-run` runs the same pipeline without a device and writes exactly
 // what would be sent (espruino.config.js upload.dryRunOutput). A bundle that fails the Espruino gate is never sent.
 import { readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { espruinoConfig } from './espruino-config';
 import { runEspruinoCli } from './espruino-cli';
 import { buildAll } from './build';
@@ -14,32 +15,23 @@ interface FlashArgs {
   out: string;
 }
 
-function parseArgs(argv: string[]): FlashArgs {
-  const a: FlashArgs = {
-    port: espruinoConfig.upload.port,
-    baud: espruinoConfig.upload.baud,
-    dryRun: false,
-    out: espruinoConfig.upload.dryRunOutput,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(arg + ' needs a value');
-      return v;
-    };
-    if (arg === '--port' || arg === '-p') a.port = value();
-    else if (arg === '--baud' || arg === '-b') a.baud = Number(value());
-    else if (arg === '--dry-run') a.dryRun = true;
-    else if (arg === '--out' || arg === '-o') a.out = value();
-    else throw new Error('unknown option ' + arg + ' (use --port P, --baud N, --dry-run, --out FILE)');
-  }
-  if (!(a.baud > 0)) throw new Error('--baud must be a positive number');
-  return a;
+function parseFlashArgs(argv: string[]): FlashArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', short: 'p', default: espruinoConfig.upload.port },
+      baud: { type: 'string', short: 'b', default: String(espruinoConfig.upload.baud) },
+      'dry-run': { type: 'boolean', default: false },
+      out: { type: 'string', short: 'o', default: espruinoConfig.upload.dryRunOutput },
+    },
+  });
+  const baud = Number(values.baud);
+  if (!(baud > 0)) throw new Error('--baud must be a positive number');
+  return { port: values.port, baud, dryRun: values['dry-run'], out: values.out };
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseFlashArgs(process.argv.slice(2));
   await buildAll();
   const bundleFile = espruinoConfig.bundle.output;
   const violations = checkEspruinoCode(readFileSync(bundleFile, 'utf8'));

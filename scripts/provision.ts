@@ -12,6 +12,7 @@
 //   --port P --baud N   also send it to a device (serial or tcp://host:port)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { ModuleConfig } from '../protocol/module/config-types';
 import { validateModuleConfig } from '../protocol/module/config';
 import { DEFAULT_CONFIG } from '../protocol/module/default-config';
@@ -69,34 +70,37 @@ function storageWrite(name: string, bytes: Buffer): string {
   return 'if(!S.write("' + name + '",atob("' + bytes.toString('base64') + '")))throw new Error("Storage full writing ' + name + '");';
 }
 
-function parseArgs(argv: string[]): { options: ProvisionOptions; out: string; port: string | null; baud: number } {
-  let config: ModuleConfig = DEFAULT_CONFIG;
-  const options: Partial<ProvisionOptions> = {};
-  let out = 'dist/provision.js';
-  let port: string | null = null;
-  let baud = espruinoConfig.upload.baud;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(arg + ' needs a value');
-      return v;
-    };
-    if (arg === '--config') config = JSON.parse(readFileSync(value(), 'utf8')) as ModuleConfig;
-    else if (arg === '--serial-path') options.serialPath = value();
-    else if (arg === '--hmac-key') options.hmacKey = new Uint8Array(Buffer.from(value(), 'hex'));
-    else if (arg === '--kid') options.kid = value();
-    else if (arg === '--device-id') options.deviceId = value();
-    else if (arg === '--out') out = value();
-    else if (arg === '--port') port = value();
-    else if (arg === '--baud') baud = Number(value());
-    else throw new Error('unknown option ' + arg + ' (see the header of scripts/provision.ts)');
-  }
-  return { options: { ...options, config }, out, port, baud };
+function parseProvisionArgs(argv: string[]): { options: ProvisionOptions; out: string; port: string | null; baud: number } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      'serial-path': { type: 'string' },
+      'hmac-key': { type: 'string' },
+      kid: { type: 'string' },
+      'device-id': { type: 'string' },
+      out: { type: 'string', default: 'dist/provision.js' },
+      port: { type: 'string' },
+      baud: { type: 'string', default: String(espruinoConfig.upload.baud) },
+    },
+  });
+  const config = values.config ? (JSON.parse(readFileSync(values.config, 'utf8')) as ModuleConfig) : DEFAULT_CONFIG;
+  return {
+    options: {
+      config,
+      serialPath: values['serial-path'],
+      hmacKey: values['hmac-key'] ? new Uint8Array(Buffer.from(values['hmac-key'], 'hex')) : undefined,
+      kid: values.kid,
+      deviceId: values['device-id'],
+    },
+    out: values.out,
+    port: values.port ?? null,
+    baud: Number(values.baud),
+  };
 }
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseProvisionArgs(process.argv.slice(2));
   const p = provisioning(args.options);
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, p.script);
