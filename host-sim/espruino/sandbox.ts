@@ -91,6 +91,14 @@ const PRELUDE = `(function (host) {
     for (var i = 0; i < arguments.length; i++) s += fromCharCode(arguments[i] & 255);
     return s;
   };
+  // Espruino's whitespace is TAB, LF, VT, FF, CR and space only (Node also strips NBSP and Unicode spaces).
+  String.prototype.trim = function () {
+    var t = String(this), a = 0, b = t.length;
+    var ws = function (c) { return c === 9 || c === 10 || c === 11 || c === 12 || c === 13 || c === 32; };
+    while (a < b && ws(t.charCodeAt(a))) a++;
+    while (b > a && ws(t.charCodeAt(b - 1))) b--;
+    return t.substring(a, b);
+  };
   var numberToString = Number.prototype.toString;
   Number.prototype.toString = function (radix) {
     return radix === undefined || radix === 10 ? host.numberToString(+this) : numberToString.call(this, radix);

@@ -89,6 +89,12 @@ describe('globals and builtins', () => {
       .toEqual([true, true, 8, 4, 1]);
   });
 
+  it("trims only Espruino's whitespace", () => {
+    const { m } = machine();
+    expect(m.evaluate('" \\t\\r\\nab \\n".trim()')).toBe('ab');
+    expect(m.evaluate('"\\xa0ab\\xa0".trim().length')).toBe(4);
+  });
+
   it('truncates String.fromCharCode to 8 bits', () => {
     const { m } = machine();
     expect(m.evaluate('String.fromCharCode(0x20ac).charCodeAt(0)')).toBe(0xac);
