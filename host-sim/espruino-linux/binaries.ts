@@ -1,0 +1,45 @@
+// Where the real Espruino 2v29 interpreter (Linux builds of espruino/Espruino at the pinned commit) is found: the
+// directory in ESPRUINO_BIN, else espruino/bin beside this checkout's parent (../shared/espruino/bin from the
+// repository root). Tests that run device code fail with build instructions when it is missing; they never skip.
+import { accessSync, constants, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The builds the tests use: resizable pool (timings), and fixed pools sized like an ESP32's. */
+export type EspruinoBuild = 'resizable' | 'pool16k' | 'pool8k';
+
+const FILE_OF: { [b in EspruinoBuild]: string } = {
+  resizable: 'espruino',
+  pool16k: 'espruino-pool16k',
+  pool8k: 'espruino-pool8k',
+};
+
+/** Variables in the fixed pool of each build (the resizable build grows on demand). */
+export const POOL_VARIABLES: { [b in EspruinoBuild]: number } = { resizable: 0, pool16k: 16383, pool8k: 8000 };
+
+export const ESPRUINO_COMMIT = 'c5ff787b199148c31ef2776fb6f70673cba01a25';
+
+const REPO_ROOT = resolve(__dirname, '../..');
+
+export const HOW_TO_GET_ESPRUINO =
+  'The real Espruino 2v29 interpreter is needed to run the device code. Build its Linux target from ' +
+  'https://github.com/espruino/Espruino at commit ' + ESPRUINO_COMMIT + ' (make BOARD=LINUX; for the fixed pools set ' +
+  "'variables' to 16383 or 8000 and 'flash' to 896 in boards/LINUX.py), put the binaries espruino, espruino-pool16k " +
+  'and espruino-pool8k into one directory and point ESPRUINO_BIN at it (README, "Running on Espruino\'s Linux build").';
+
+/** The directory holding the interpreter binaries. */
+export function espruinoBinDir(): string {
+  const env = process.env.ESPRUINO_BIN;
+  return env && env.length > 0 ? resolve(env) : resolve(REPO_ROOT, '..', 'shared', 'espruino', 'bin');
+}
+
+/** Path of one build; throws with instructions when it is missing or not executable. */
+export function espruinoBinary(build: EspruinoBuild): string {
+  const path = join(espruinoBinDir(), FILE_OF[build]);
+  if (!existsSync(path)) throw new Error('Espruino interpreter not found at ' + path + '. ' + HOW_TO_GET_ESPRUINO);
+  try {
+    accessSync(path, constants.X_OK);
+  } catch (e) {
+    throw new Error('Espruino interpreter at ' + path + ' is not executable. ' + HOW_TO_GET_ESPRUINO);
+  }
+  return path;
+}
