@@ -3,6 +3,7 @@
 // repository root). Tests that run device code fail with build instructions when it is missing; they never skip.
 import { accessSync, constants, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The builds the tests use: resizable pool (timings), and fixed pools sized like an ESP32's. */
 export type EspruinoBuild = 'resizable' | 'pool16k' | 'pool8k';
@@ -18,7 +19,7 @@ export const POOL_VARIABLES: { [b in EspruinoBuild]: number } = { resizable: 0, 
 
 export const ESPRUINO_COMMIT = 'c5ff787b199148c31ef2776fb6f70673cba01a25';
 
-const REPO_ROOT = resolve(__dirname, '../..');
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export const HOW_TO_GET_ESPRUINO =
   'The real Espruino 2v29 interpreter is needed to run the device code. Build its Linux target from ' +

@@ -1,7 +1,10 @@
-// Interop plumbing: a socat pseudo-terminal pair and Python peers run with Debian's /usr/bin/python3. Missing tools
-// make the test fail with the package names to install; nothing is skipped.
+// Interop plumbing: Python peers run with Debian's /usr/bin/python3, on socat pseudo-terminal pairs (from
+// host-sim/espruino-linux/pty). Missing tools make the test fail with the package names to install; nothing is skipped.
 
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+
+export { openPtyPair, stop } from '../../../host-sim/espruino-linux/pty';
+export type { PtyPair } from '../../../host-sim/espruino-linux/pty';
 
 export const PYTHON = '/usr/bin/python3';
 export const INSTALL_HINT = 'apt-get install socat python3-pymodbus';
@@ -13,31 +16,6 @@ export function requirePeers(): string {
   const py = spawnSync(PYTHON, ['-c', 'import pymodbus, serial; print(pymodbus.__version__)'], { encoding: 'utf8' });
   if (py.error || py.status !== 0) throw new Error('pymodbus not importable by ' + PYTHON + ': ' + INSTALL_HINT + '\n' + py.stderr);
   return py.stdout.trim();
-}
-
-export interface PtyPair {
-  a: string;
-  b: string;
-  proc: ChildProcess;
-}
-
-/** Starts `socat -d -d pty,raw,echo=0 pty,raw,echo=0` and returns the two device paths. */
-export function openPtyPair(): Promise<PtyPair> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    const paths: string[] = [];
-    const timer = setTimeout(() => reject(new Error('socat did not report two ptys: ' + err)), 5000);
-    proc.on('error', (e) => reject(new Error('cannot start socat (' + INSTALL_HINT + '): ' + e.message)));
-    proc.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      for (const m of d.toString().matchAll(/PTY is (\S+)/g)) paths.push(m[1]);
-      if (paths.length >= 2 && err.includes('starting data transfer loop')) {
-        clearTimeout(timer);
-        resolve({ a: paths[0], b: paths[1], proc });
-      }
-    });
-  });
 }
 
 /** Runs a Python peer and resolves once it prints READY (or rejects with its output). */
@@ -79,16 +57,5 @@ export function runPython(args: string[], timeoutMs: number): Promise<string> {
       if (code === 0) resolve(out);
       else reject(new Error('python exited with ' + code + ': ' + err + out));
     });
-  });
-}
-
-export function stop(proc: ChildProcess | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    proc.once('exit', () => resolve());
-    proc.kill('SIGTERM');
-    setTimeout(() => {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-    }, 2000);
   });
 }
