@@ -221,7 +221,8 @@ describe('LinuxDevice', () => {
     writeFileSync(
       script,
       'import { LinuxDevice } from ' + JSON.stringify(resolve('host-sim/espruino-linux/device.ts')) + ';\n' +
-        'const d = await LinuxDevice.start({ build: "pool8k", files: { ".bootcde": "print(\\"UP\\")" } });\n' +
+        'const d = await LinuxDevice.start({ build: "pool8k", workDir: ' + JSON.stringify(join(dir, 'flash')) +
+        ', files: { ".bootcde": "print(\\"UP\\")" } });\n' +
         'await d.waitFor("UP", 5000);\n' +
         'console.log("PIDS " + d.pid + " " + process.pid);\n' +
         'setInterval(() => {}, 1000);\n',
