@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { espruinoConfig } from './espruino-config';
+import { RESERVE_ESPRUINO_WORDS, reserveEspruinoWords } from './espruino-reserved';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
@@ -43,6 +44,8 @@ export const espruinoBuildOptions: BuildOptions = {
   legalComments: 'inline',
   tsconfig: 'tsconfig.json',
   external: ESPRUINO_MODULES,
+  // Espruino reserves more words than JavaScript (`of`…): the minifier must not choose them as names.
+  plugins: [reserveEspruinoWords],
   sourcemap: 'external',
   write: false,
   logLevel: 'warning',
@@ -66,7 +69,7 @@ function wrapped(js: string): string {
 export async function bundleSource(contents: string, name: string): Promise<string> {
   const result = await build({
     ...espruinoBuildOptions,
-    stdin: { contents, resolveDir: process.cwd(), loader: 'ts', sourcefile: name + '.ts' },
+    stdin: { contents: contents + RESERVE_ESPRUINO_WORDS, resolveDir: process.cwd(), loader: 'ts', sourcefile: name + '.ts' },
     outfile: name + '.js',
     sourcemap: false,
   });

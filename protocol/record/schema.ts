@@ -585,7 +585,7 @@ class MapReader {
   }
 
   sub(key: number, name: string): MapReader {
-    return new MapReader(this.raw(key, name), this.path + '.' + name);
+    return newMapReader(this.raw(key, name), this.path + '.' + name);
   }
 
   /** Rejects keys the schema does not define: nothing unchecked can ride along in a signed record. */
@@ -594,6 +594,12 @@ class MapReader {
       if (!this.used[i]) throw schemaError('SCHEMA_UNKNOWN_KEY', this.path, 'unknown key ' + String(this.map.keys[i]));
     }
   }
+}
+
+// Outside the class: esbuild emits a class that names itself as `var X = class _X {…}`, and Espruino does not bind a
+// class expression's own name inside its body.
+function newMapReader(v: CborValue, path: string): MapReader {
+  return new MapReader(v, path);
 }
 
 function readValueBlock(r: MapReader): ValueBlock {
