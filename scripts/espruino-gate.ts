@@ -8,6 +8,7 @@ import {
   MISSING_METHOD_NAMES,
   MISSING_STATICS,
 } from '../host-sim/espruino/subset';
+import { ESPRUINO_EXTRA_RESERVED_WORDS, ESPRUINO_KEYWORDS } from './espruino-reserved';
 
 export interface Violation {
   rule: string;
@@ -85,6 +86,85 @@ function isReference(node: AnyNode, parent: AnyNode | undefined): boolean {
     default:
       return true;
   }
+}
+
+/**
+ * True when `node` (child of `parent`) is the name a declaration introduces: variable, function, parameter, class,
+ * catch parameter.
+ */
+function isBindingName(node: AnyNode, parent: AnyNode | undefined): boolean {
+  if (!parent) return false;
+  switch (parent.type) {
+    case 'VariableDeclarator':
+      return parent.id === node;
+    case 'FunctionDeclaration':
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression':
+      return parent.id === node || parent.params.includes(node);
+    case 'ClassDeclaration':
+    case 'ClassExpression':
+      return parent.id === node;
+    case 'CatchClause':
+      return parent.param === node;
+    default:
+      return false;
+  }
+}
+
+/** Like walk, but leaves out every node for which `skip` is true, with everything inside it. */
+function walkSkipping(
+  root: AnyNode,
+  skip: (node: AnyNode) => boolean,
+  visit: (node: AnyNode, parent: AnyNode | undefined) => void,
+): void {
+  const stack: { node: AnyNode; parent: AnyNode | undefined }[] = [{ node: root, parent: undefined }];
+  while (stack.length) {
+    const { node, parent } = stack.pop()!;
+    if (skip(node)) continue;
+    visit(node, parent);
+    const kids = children(node);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i], parent: node });
+  }
+}
+
+/**
+ * Where a class refers to itself in a way Espruino does not support (src/jsparse.c, jspeClassDefinition): a class
+ * expression's own name is never bound inside its body (the name resolves to whatever the enclosing scope has), and
+ * static field initializers run while the class is being defined, before a class declaration's name is bound and with
+ * the enclosing `this` instead of the class.
+ */
+function classSelfReferences(cls: AnyNode): { node: AnyNode; message: string }[] {
+  const found: { node: AnyNode; message: string }[] = [];
+  const name: string | null = cls.id ? cls.id.name : null;
+  if (cls.type === 'ClassExpression' && name) {
+    walk(cls.body, (n, ancestors) => {
+      if (n.type === 'Identifier' && n.name === name && isReference(n, ancestors[ancestors.length - 1])) {
+        found.push({ node: n, message: 'Espruino does not bind a class expression\'s name (' + name + ') inside its body: refer to the class from outside it, e.g. through a module-level function' });
+      }
+    });
+  }
+  for (const member of cls.body.body as AnyNode[]) {
+    if (member.type !== 'PropertyDefinition' || !member.static || !member.value) continue;
+    walkSkipping(member.value, (n) => n.type === 'FunctionExpression', (n) => {
+      if (n.type === 'ThisExpression') found.push({ node: n, message: '`this` in a static field initializer is not the class on Espruino' });
+    });
+    if (cls.type !== 'ClassDeclaration' || !name) continue;
+    walkSkipping(member.value, (n) => FUNCTION_TYPES.includes(n.type), (n, parent) => {
+      if (n.type === 'Identifier' && n.name === name && isReference(n, parent)) {
+        found.push({ node: n, message: 'a static field initializer runs before ' + name + ' is defined on Espruino (ReferenceError)' });
+      }
+    });
+  }
+  return found;
+}
+
+/** Why Espruino's parser cannot take a class member's or accessor's key as its name, or null when it can. */
+function unparseableMemberName(member: AnyNode): string | null {
+  if (member.computed) return null;
+  const key = member.key;
+  if (key.type === 'Literal') return 'a ' + typeof key.value + ' key';
+  if (key.type === 'Identifier' && ESPRUINO_KEYWORDS.includes(key.name)) return 'the keyword ' + key.name;
+  return null;
 }
 
 function collectBindings(root: AnyNode): { [name: string]: true } {
@@ -247,6 +327,16 @@ export function checkEspruinoCode(code: string): Violation[] {
       case 'PropertyDefinition':
         if (node.computed) report('computed-key', node, 'computed keys {[k]: v} are a SyntaxError on Espruino');
         if (node.type === 'PropertyDefinition' && node.value === null) report('class-field-no-init', node, 'class fields without an initializer are a SyntaxError on Espruino');
+        // Instance field initializers run once, when Espruino defines the class, and the value goes on the prototype.
+        if (node.type === 'PropertyDefinition' && !node.static && node.value !== null && node.key.type !== 'PrivateIdentifier') {
+          report('class-instance-field', node, 'Espruino evaluates instance field initializers once and puts the value on the prototype (shared by all instances, not an own property): assign it in the constructor');
+        }
+        // Class members and accessors need a name token (src/jsparse.c, jspeClassDefinition and the object literal
+        // getter/setter path); plain object properties and methods may be named with any keyword or literal.
+        if (node.type !== 'Property' || node.kind !== 'init') {
+          const why = unparseableMemberName(node);
+          if (why) report('member-name', node, (node.type === 'Property' ? 'an object getter/setter' : 'a class member') + ' named with ' + why + ' is a SyntaxError on Espruino');
+        }
         break;
       case 'BinaryExpression':
         if (node.operator === '**') report('exponent', node, '** is a SyntaxError on Espruino (and Math.pow is inexact)');
@@ -293,6 +383,7 @@ export function checkEspruinoCode(code: string): Violation[] {
         if (node.superClass && node.superClass.type === 'Identifier' && ERROR_CLASSES.includes(node.superClass.name)) {
           report('extends-error', node, 'extends ' + node.superClass.name + ' is broken on Espruino (instances are not errors)');
         }
+        for (const ref of classSelfReferences(node)) report('class-self-reference', ref.node, ref.message);
         break;
       case 'Literal':
         if (typeof node.bigint === 'string') report('bigint', node, 'BigInt literals are not supported on Espruino');
@@ -318,6 +409,13 @@ export function checkEspruinoCode(code: string): Violation[] {
       case 'Identifier':
         if (MISSING_GLOBALS.includes(node.name) && !bindings[node.name] && isReference(node, parent)) {
           report('missing-global', node, node.name + ' does not exist on Espruino');
+        }
+        // Espruino's extra keywords cannot name anything; the value `undefined` may be read, but not as `{ undefined }`.
+        if (ESPRUINO_EXTRA_RESERVED_WORDS.includes(node.name) && (isBindingName(node, parent) ||
+            (isReference(node, parent) && (node.name !== 'undefined' || (!!parent && parent.type === 'Property' && parent.shorthand))))) {
+          report('espruino-reserved-word', node, node.name === 'undefined'
+            ? 'undefined is a keyword on Espruino: as a parameter or shorthand property it is a SyntaxError, a variable of that name is silently not declared'
+            : node.name + ' is a keyword on Espruino: as the name of a variable, parameter, function or class it is a SyntaxError');
         }
         break;
       case 'NewExpression':

@@ -15,7 +15,7 @@ const rejectFixtures = readdirSync(FIXTURES)
 
 describe('Espruino gate fixtures', () => {
   it('has a fixture for every rule', () => {
-    expect(rejectFixtures.length).toBeGreaterThanOrEqual(27);
+    expect(rejectFixtures.length).toBeGreaterThanOrEqual(32);
   });
 
   for (const rule of rejectFixtures) {
@@ -83,6 +83,29 @@ describe('Espruino gate fixtures', () => {
     expect(message).toContain('? quantifier');
   });
 
+  it("rejects Espruino's extra keywords wherever they name a binding or a variable, not as property names", () => {
+    const rules = (code: string): string[] => checkEspruinoCode(code).map((v) => v.rule);
+    for (const bad of ['var of = 1;', 'function of() {}', 'function f(of) {}', 'var f = function of() {};', 'class of {}',
+      'var f = (of) => 1;', 'try {} catch (of) {}', 'var let = 1;', 'var static = 1;', 'function f(undefined) {}',
+      'var o = { of };', 'var o = { undefined };', 'print(of);', 'for (var of in {}) {}']) {
+      expect(rules(bad), bad).toContain('espruino-reserved-word');
+    }
+    expect(checkEspruinoCode('var o = { of: 1, let: 2, static() {}, undefined: void 0 }; o.of = o.let; var u = undefined;')).toEqual([]);
+  });
+
+  it('rejects class members and accessors Espruino cannot name, and self-references it does not bind', () => {
+    const rules = (code: string): string[] => checkEspruinoCode(code).map((v) => v.rule);
+    for (const bad of ['class A { of() {} }', 'class A { static delete() {} }', 'class A { "x"() {} }', 'class A { 1() {} }',
+      'class A { get in() {} }', 'var o = { get "x"() { return 1; } };', 'var o = { set new(v) {} };']) {
+      expect(rules(bad), bad).toEqual(['member-name']);
+    }
+    expect(rules('var A = class B { m() { return B; } };')).toEqual(['class-self-reference']);
+    expect(rules('class C { static x = C; static y = this; }')).toEqual(['class-self-reference', 'class-self-reference']);
+    expect(rules('class C { m() { return new C(); } static make() { return new C(); } static f = () => C; }')).toEqual([]);
+    expect(rules('class A { list = []; }')).toEqual(['class-instance-field']);
+    expect(rules('class A { static list = []; constructor() { this.own = []; } }')).toEqual([]);
+  });
+
   it('does not confuse locals with missing globals', () => {
     expect(checkEspruinoCode('function f(Map) { return Map + 1; } f(1);')).toEqual([]);
     expect(checkEspruinoCode('var o = { Map: 1 }; o.Map = 2;')).toEqual([]);
@@ -106,6 +129,21 @@ describe('TypeScript through the real build pipeline', () => {
   it('esbuild lowers ?. and ??, which then pass', async () => {
     const js = await bundleTs('const o: any = (globalThis as any).o; (globalThis as any).r = o?.p ?? 1;');
     expect(checkEspruinoCode(js)).toEqual([]);
+  });
+
+  it('the minifier never names anything `of`, which Espruino reserves', async () => {
+    const names = Array.from({ length: 1500 }, (_, i) => 'f' + i);
+    const fns = names.map((n, i) => 'function ' + n + '(x: number) { return x + ' + i + '; }');
+    const js = await bundleTs(fns.join('\n') + '\n(globalThis as any).all = [' + names.join(', ') + '];');
+    expect(js).not.toMatch(/function of\(/);
+    expect(js.match(/function [\w$]{2}\(/g)!.length).toBeGreaterThan(1000); // two-letter names were handed out
+    expect(checkEspruinoCode(js)).toEqual([]);
+  });
+
+  it('a class that names itself inside its body becomes a class expression naming itself, which the gate rejects', async () => {
+    const js = await bundleTs('class Link { next(): Link { return new Link(); } }\n(globalThis as any).Link = Link;');
+    expect(js).toMatch(/=class [\w$]+\{/);
+    expect(checkEspruinoCode(js).map((v) => v.rule)).toEqual(['class-self-reference']);
   });
 
   it('esbuild refuses default parameters and destructuring outright', async () => {
