@@ -19,6 +19,7 @@ import { SimPins } from './pins';
 import { SimWifi } from './wifi';
 import { netModule, tlsModule } from './net';
 import { toBinaryString, toHostBytes } from './bytes';
+import { unreproducedConstructs } from './unreproduced';
 
 export interface MachineOptions {
   /** Real Node timers (default) or a VirtualTime the caller advances. */
@@ -143,9 +144,18 @@ const PRELUDE = `(function (host) {
   function checkSize(bytes) {
     if (bytes > 65535) throw new Error('ArrayBuffer too big: ' + bytes + ' bytes (Espruino allows at most 65535)');
   }
+  // A typed array is made from a length, an ArrayBuffer, an Array or another typed array, nothing else: no argument,
+  // undefined, null, a string or an array-like object throws (jswrap_arraybuffer.c, jswrap_typedarray_constructor).
+  function checkTypedArraySource(a) {
+    if (typeof a === 'number' || typeof a === 'boolean' || Array.isArray(a) || a instanceof NativeArrayBuffer ||
+        a instanceof TypedArray) return;
+    var type = a === undefined || a === null ? String(a) : typeof a === 'string' ? 'String' : typeof a === 'function' ? 'Function' : 'Object';
+    throw new Error('Unsupported first argument of type ' + type);
+  }
   function limited(Native, bytesPerElement) {
     var Limited = function (a, b, c) {
       if (!(this instanceof Limited)) throw new TypeError('Constructor requires new');
+      if (Native !== NativeArrayBuffer) checkTypedArraySource(a);
       if (typeof a === 'number') checkSize(a * bytesPerElement);
       else if (a && typeof a.length === 'number' && !(a instanceof ArrayBuffer)) checkSize(a.length * bytesPerElement);
       return arguments.length > 1 ? new Native(a, b, c) : new Native(a);
@@ -233,8 +243,10 @@ export class EspruinoMachine {
     return this.board === 'LINUX' ? this.serial.USB : this.serial.Serial1;
   }
 
-  /** Loads and runs an Espruino bundle on a freshly reset interpreter. */
+  /** Loads and runs an Espruino bundle on a freshly reset interpreter; refuses code the device cannot run as V8 would. */
   boot(code: string, fileName = 'firmware.js'): void {
+    const refused = unreproducedConstructs(code);
+    if (refused.length) throw new SyntaxError(fileName + ' does not run on Espruino as it would in Node: ' + refused.join('; '));
     this.code = code;
     this.fileName = fileName;
     this.reset();

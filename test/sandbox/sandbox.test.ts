@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EspruinoMachine } from '../../host-sim/espruino/sandbox';
 import { VirtualTime } from '../../host-sim/espruino/time';
 import { FLASH_BASE } from '../../host-sim/espruino/flash';
+import { runScript } from '../gate/interpreter';
 
 function machine(): { m: EspruinoMachine; time: VirtualTime } {
   const time = new VirtualTime(Date.UTC(2026, 8, 1));
@@ -87,6 +88,29 @@ describe('globals and builtins', () => {
     expect(m.evaluate('[new Uint8Array(4) instanceof Uint8Array, new Uint8Array(4).buffer instanceof ArrayBuffer,' +
       ' new DataView(new ArrayBuffer(8)).byteLength, new Uint8Array(new ArrayBuffer(8), 2, 4).length, Uint8Array.BYTES_PER_ELEMENT]'))
       .toEqual([true, true, 8, 4, 1]);
+  });
+
+  it('makes typed arrays only from a length, an ArrayBuffer, an Array or a typed array, as the real interpreter does', async () => {
+    const sources = ['', 'undefined', 'null', '{ length: 2 }', '"3"', 'new DataView(new ArrayBuffer(4))', 'true', '2.7', '[1, 2]',
+      'new Uint16Array(3)', 'new ArrayBuffer(4)'];
+    const probe = 'var out = [];\n' +
+      sources.map((a) => 'try { out.push(new Uint8Array(' + a + ').length); } catch (e) { out.push(e.message); }\n').join('');
+    const unsupported = (type: string): string => 'Unsupported first argument of type ' + type;
+    const expected = [unsupported('undefined'), unsupported('undefined'), unsupported('null'), unsupported('Object'),
+      unsupported('String'), unsupported('Object'), '1', '2', '2', '3', '4'].join('|');
+    const { m } = machine();
+    expect(m.evaluate(probe + 'out.join("|")')).toBe(expected);
+    expect(await runScript(probe + 'print(out.join("|"));')).toEqual({ output: expected + '\n', completed: true });
+  });
+
+  it("refuses to boot code Espruino does not run as V8 does: keyword names, class self-references, instance fields", () => {
+    const m = new EspruinoMachine({ time: new VirtualTime(0) });
+    expect(() => m.boot('function of(v) { return v; }')).toThrow(/espruino-reserved-word at 1:10/);
+    expect(() => m.boot('class A { delete() {} }')).toThrow(/member-name/);
+    expect(() => m.boot('var A = class B { m() { return new B(); } };')).toThrow(/class-self-reference/);
+    expect(() => m.boot('class A { list = []; }')).toThrow(/class-instance-field/);
+    m.boot('class A { m() { return new A(); } } var ok = new A().m() instanceof A;');
+    expect(m.evaluate('ok')).toBe(true);
   });
 
   it("trims only Espruino's whitespace", () => {
