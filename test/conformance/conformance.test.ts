@@ -16,43 +16,11 @@ import { checkEspruinoCode } from '../../scripts/espruino-gate';
 import { conformanceBundle } from '../../host-sim/espruino/bundle';
 import { EspruinoMachine } from '../../host-sim/espruino/sandbox';
 import { VirtualTime } from '../../host-sim/espruino/time';
-import { nodeSha256 } from '../../host-sim/record/node-sha256';
-import { asciiBytes, toHex } from '../../protocol/bytes';
-import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors } from '../../protocol/atecc608/vectors';
-import { processMinutes } from '../../protocol/cems/bench-loop';
-import { runCemsVectorsHex } from '../../protocol/cems/vectors';
-import { CONSOLE_VECTOR_MAX_LINE, consoleTranscriptVector } from '../../protocol/console/vectors';
-import { decodeLoop } from '../../protocol/modbus/bench-loop';
-import {
-  HJ212_EXAMPLE,
-  REGISTER_WORDS,
-  framerStream,
-  modbusCodecVectors,
-  modbusCrcVectors,
-  modbusEncodeVectors,
-  modbusFramerVector,
-  modbusRegisterVectors,
-} from '../../protocol/modbus/vectors';
-import { createRecordBuildLoop, createRecordVerifyLoop } from '../../protocol/record/bench-loop';
-import { goldenRecordsHex } from '../../protocol/record/golden';
+import { CONSOLE_VECTOR_MAX_LINE } from '../../protocol/console/vectors';
+import { HJ212_EXAMPLE, REGISTER_WORDS, framerStream } from '../../protocol/modbus/vectors';
+import { NODE_BENCH, NODE_VECTORS } from './node-reference';
 
 const ROOT = join(__dirname, '../..');
-
-/** The Node reference of every vector in the bundle: protocol functions called directly. */
-const NODE_VECTORS: { [name: string]: () => unknown } = {
-  sha256Abc: () => toHex(nodeSha256(asciiBytes('abc'))),
-  modbusCrc: modbusCrcVectors,
-  modbusCodec: modbusCodecVectors,
-  modbusRegisters: modbusRegisterVectors,
-  modbusEncode: modbusEncodeVectors,
-  modbusFramer: modbusFramerVector,
-  cems: runCemsVectorsHex,
-  records: () => goldenRecordsHex(nodeSha256),
-  ateccCrc: ateccCrcVectors,
-  ateccPackets: ateccPacketVectors,
-  ateccResponses: ateccResponseVectors,
-  consoleTranscript: consoleTranscriptVector,
-};
 
 let machine: EspruinoMachine;
 let bundleCode = '';
@@ -122,10 +90,10 @@ describe('every vector is byte-identical in Node and in the Espruino-profile san
     const m = bootConformance();
     try {
       const run = (name: string, n: number) => m.evaluate('CONFORMANCE.bench.' + name + '.run(' + n + ')') as number;
-      expect(run('modbusDecode', 500)).toBe(decodeLoop(500));
-      expect(Object.is(run('cemsMinutes', 90), processMinutes(90))).toBe(true);
-      expect(run('recordBuild', 3)).toBe(createRecordBuildLoop(nodeSha256).run(3));
-      expect(run('recordVerify', 10)).toBe(createRecordVerifyLoop(nodeSha256).run(10));
+      expect(run('modbusDecode', 500)).toBe(NODE_BENCH.modbusDecode(500));
+      expect(Object.is(run('cemsMinutes', 90), NODE_BENCH.cemsMinutes(90))).toBe(true);
+      expect(run('recordBuild', 3)).toBe(NODE_BENCH.recordBuild(3));
+      expect(run('recordVerify', 10)).toBe(NODE_BENCH.recordVerify(10));
       expect(m.uncaught).toEqual([]);
     } finally {
       m.shutdown();

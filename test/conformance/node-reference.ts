@@ -1,0 +1,42 @@
+// The Node reference of dist/conformance.js: every vector and benchmark loop of CONFORMANCE computed by calling the
+// protocol functions directly on V8, with Node's builtins and Node's SHA-256.
+import { nodeSha256 } from '../../host-sim/record/node-sha256';
+import { asciiBytes, toHex } from '../../protocol/bytes';
+import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors } from '../../protocol/atecc608/vectors';
+import { processMinutes } from '../../protocol/cems/bench-loop';
+import { runCemsVectorsHex } from '../../protocol/cems/vectors';
+import { consoleTranscriptVector } from '../../protocol/console/vectors';
+import { decodeLoop } from '../../protocol/modbus/bench-loop';
+import {
+  modbusCodecVectors,
+  modbusCrcVectors,
+  modbusEncodeVectors,
+  modbusFramerVector,
+  modbusRegisterVectors,
+} from '../../protocol/modbus/vectors';
+import { createRecordBuildLoop, createRecordVerifyLoop } from '../../protocol/record/bench-loop';
+import { goldenRecordsHex } from '../../protocol/record/golden';
+
+/** CONFORMANCE.vectors.<name>() as Node computes it. */
+export const NODE_VECTORS: { [name: string]: () => unknown } = {
+  sha256Abc: () => toHex(nodeSha256(asciiBytes('abc'))),
+  modbusCrc: modbusCrcVectors,
+  modbusCodec: modbusCodecVectors,
+  modbusRegisters: modbusRegisterVectors,
+  modbusEncode: modbusEncodeVectors,
+  modbusFramer: modbusFramerVector,
+  cems: runCemsVectorsHex,
+  records: () => goldenRecordsHex(nodeSha256),
+  ateccCrc: ateccCrcVectors,
+  ateccPackets: ateccPacketVectors,
+  ateccResponses: ateccResponseVectors,
+  consoleTranscript: consoleTranscriptVector,
+};
+
+/** CONFORMANCE.bench.<name>.run(n) as Node computes it: the checksum of n iterations. */
+export const NODE_BENCH: { [name: string]: (n: number) => number } = {
+  modbusDecode: decodeLoop,
+  cemsMinutes: processMinutes,
+  recordBuild: (n) => createRecordBuildLoop(nodeSha256).run(n),
+  recordVerify: (n) => createRecordVerifyLoop(nodeSha256).run(n),
+};
