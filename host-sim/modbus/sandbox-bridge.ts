@@ -1,11 +1,12 @@
 // Connects a virtual RS-485 bus (its analyzers, wire timing and faults) to a UART of the Espruino sandbox, so the
-// firmware bundle polls the virtual analyzers through Serial2/Serial3 exactly as it polls real ones. The bus keeps
-// its own event queue; the bridge runs it on the sandbox clock, waking only when the bus has something to do.
+// firmware bundle polls the virtual analyzers through Serial2/Serial3 exactly as it polls real ones. The bus runs on
+// the sandbox clock (bus-driver.ts).
 // Only what the firmware sends with the UART set up to the bus's line settings reaches the analyzers: at another
 // baud rate or framing they would hear garbage and stay silent, so such writes are counted and dropped.
 import type { LineSettings } from '../../protocol/modbus/line';
 import type { TimeSource } from '../espruino/time';
 import type { SerialSettings, SimSerial } from '../espruino/serial';
+import { BusDriver } from './bus-driver';
 import type { VirtualBus } from './virtual-bus';
 
 function parityOf(p: unknown): string {
@@ -29,43 +30,20 @@ export function uartMatchesLine(settings: SerialSettings | null, line: LineSetti
 export class SandboxBusBridge {
   /** Writes dropped because the UART was not set up to the bus's line settings. */
   mismatchedWrites = 0;
-  private timer = 0;
-  private armedFor = -1;
 
   constructor(
-    private readonly time: TimeSource,
+    time: TimeSource,
     uart: SimSerial,
     readonly bus: VirtualBus,
   ) {
-    bus.now = time.nowMs();
+    const driver = new BusDriver(time, bus);
     uart.onTransmit((bytes) => {
       if (!uartMatchesLine(uart.settings, bus.line)) {
         this.mismatchedWrites++;
         return;
       }
-      this.catchUp();
-      bus.masterTx.write(bytes);
-      this.arm();
+      driver.fromMaster(bytes);
     });
     bus.onMasterReceive = (chunk) => uart.deliver(chunk);
-  }
-
-  private catchUp(): void {
-    const now = this.time.nowMs();
-    this.bus.runUntil(now);
-    this.bus.now = Math.max(this.bus.now, now);
-  }
-
-  private arm(): void {
-    const next = this.bus.nextEventMs();
-    if (next < 0 || next === this.armedFor) return;
-    if (this.timer) this.time.clearTimer(this.timer);
-    this.armedFor = next;
-    this.timer = this.time.setTimer(() => {
-      this.timer = 0;
-      this.armedFor = -1;
-      this.catchUp();
-      this.arm();
-    }, Math.max(0, next - this.time.nowMs()), false);
   }
 }

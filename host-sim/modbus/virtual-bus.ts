@@ -108,8 +108,15 @@ export class VirtualBus {
   readonly masterTx: UartTx;
   private readonly rng: Prng;
   private readonly analyzers: VirtualAnalyzer[] = [];
-  /** When the slaves last heard a byte: a 3.5-character silence ends any partial request (slave-side framing). */
+  /**
+   * Silence that ends any partial request at the slaves (their 3.5-character timer). A bridge to a real line whose
+   * bus clock runs faster than the wire widens it by the same factor.
+   */
+  slaveSilenceMs: number;
+  /** When the slaves last heard a master byte (slave-side framing). */
   private slavesHeardAt = -1;
+  /** When the last slave answer or noise burst ended: a turnaround also ends any partial request. */
+  private answerEndedAt = -1;
   private readonly queue: BusEvent[] = [];
   private seq = 0;
   private wireFreeAt = 0;
@@ -122,6 +129,7 @@ export class VirtualBus {
     this.faults = faults;
     this.timing = timing;
     this.charMs = (charBits(line) * 1000) / line.baud;
+    this.slaveSilenceMs = 3.5 * this.charMs;
     const bus = this;
     this.masterTx = {
       write(bytes: Uint8Array): void {
@@ -170,6 +178,7 @@ export class VirtualBus {
     if (from === 'master') this.stats.masterBytes += bytes.length;
     else if (from === 'slave') this.stats.slaveBytes += bytes.length;
     else this.stats.noiseBytes += bytes.length;
+    if (from !== 'master') this.answerEndedAt = end;
     this.frames.push({ from: from, startMs: start, endMs: end, bytes: bytes.length });
     // Bounded, so that a long interactive session does not grow without end.
     if (this.frames.length >= 2 * FRAME_LOG_KEEP) this.frames.splice(0, this.frames.length - FRAME_LOG_KEEP);
@@ -206,7 +215,8 @@ export class VirtualBus {
       bytes,
       start,
       (c, t, first) => {
-        const silent = this.slavesHeardAt >= 0 && first - this.slavesHeardAt > 3.5 * this.charMs;
+        const answered = this.answerEndedAt > this.slavesHeardAt && this.answerEndedAt <= first;
+        const silent = this.slavesHeardAt >= 0 && (answered || first - this.slavesHeardAt > this.slaveSilenceMs);
         this.slavesHeardAt = t;
         for (const a of this.analyzers) {
           if (silent) a.slave.reset();
