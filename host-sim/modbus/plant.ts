@@ -8,6 +8,7 @@
 
 import { DEFAULT_MODBUS } from '../../protocol/module/default-modbus';
 import { DeviceConfig, ModbusConfig, resolveModbusConfig } from '../../protocol/modbus/config';
+import type { LineSettings } from '../../protocol/modbus/line';
 import type { ProfileDef } from '../../protocol/modbus/profile';
 import { BUILTIN_PROFILES } from '../../protocol/modbus/profiles/index';
 import { AnalyzerModel, AnalyzerSchedule, SignalSpec, VirtualAnalyzer, defaultSchedule, modelFor } from './analyzer';
@@ -82,13 +83,18 @@ export interface VirtualPlant {
   analyzers: { [deviceId: string]: VirtualAnalyzer };
 }
 
+export interface DefaultPlantOptions extends PlantOptions {
+  /** Line settings of the buses instead of the configuration's (a plant served on a port set up otherwise). */
+  line?: LineSettings;
+}
+
 /** The default plant on its buses; `opts.models`/`schedules` override the plant's own per device. */
-export function buildDefaultPlant(opts: PlantOptions): VirtualPlant {
+export function buildDefaultPlant(opts: DefaultPlantOptions): VirtualPlant {
   const config = demoConfig();
   const resolved = resolveModbusConfig(config);
   const plant: VirtualPlant = { config, buses: {}, analyzers: {} };
   resolved.forEach((b, i) => {
-    const bp = buildBusPlant(config, b, {
+    const bp = buildBusPlant(config, opts.line ? { ...b, line: opts.line } : b, {
       ...opts,
       seed: busSeed(opts.seed, i),
       models: { ...plantModels(config), ...opts.models },

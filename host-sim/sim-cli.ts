@@ -1,0 +1,35 @@
+// `npm run sim -- COMMAND [options]`: the simulator's plant for firmware running elsewhere.
+//   plant   the default plant's virtual analyzers as Modbus RTU slaves on a serial device (sim-plant.ts)
+// Mistakes on the command line and unusable devices end with one line saying what to do, exit status 2.
+import { PLANT_USAGE, parsePlantArgs, runPlant } from './sim-plant';
+import { UsageError } from './usage-error';
+
+const USAGE = `usage: npm run sim -- COMMAND [options]
+
+  plant    serve the default plant's virtual analyzers as Modbus RTU slaves on a serial device
+           (npm run sim -- plant --help)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command === undefined) throw new UsageError('sim: a command is needed: npm run sim -- plant --serial PATH (npm run sim -- --help)');
+  if (command !== 'plant') throw new UsageError('sim: unknown command ' + command + ' (commands: plant; npm run sim -- --help)');
+  const args = parsePlantArgs(rest);
+  if (args === null) {
+    process.stdout.write(PLANT_USAGE);
+    return 0;
+  }
+  return runPlant(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    process.stderr.write((e instanceof UsageError ? e.message : 'sim: ' + e.message) + '\n');
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);
