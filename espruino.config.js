@@ -23,16 +23,29 @@ const config = {
   },
   storage: {
     // Storage names are at most 28 bytes on Espruino (longer names are silently truncated).
-    // The module configuration (JSON, docs/configuration.md); absent: the embedded default runs.
-    config: 'cems.cfg',
     // Record chain state, written alternately to two files (a Storage replace is not atomic).
     chainSlots: ['cems.seq0', 'cems.seq1'],
     // Emissions-engine snapshot (open averaging periods, substitution lookbacks) saved at every period close.
     engineState: 'cems.eng',
+    // The compiled configuration (plan): written by provisioning; without it the embedded default plan runs.
+    plan: 'cems.plan',
+    defaultPlan: 'cems.dflt',
+    // HMAC record key when the plan names none.
+    hmacKey: 'cems.key',
+    // Code loaded on demand and released afterwards (firmware/modules/*.ts).
+    modules: { close: 'cems.close', seal: 'cems.seal', commands: 'cems.cmd', secureElement: 'cems.se' },
   },
   bundle: {
     entry: 'firmware/main.ts',
     output: 'dist/firmware.js',
+    // Every Storage file the device needs, file name = Storage name (the set flash uploads and tests install).
+    storageDir: 'dist/storage',
+    moduleEntries: {
+      'cems.close': 'firmware/modules/close.ts',
+      'cems.seal': 'firmware/modules/seal.ts',
+      'cems.cmd': 'firmware/modules/commands.ts',
+      'cems.se': 'firmware/modules/secure-element.ts',
+    },
     conformanceEntry: 'firmware/conformance.ts',
     conformanceOutput: 'dist/conformance.js',
   },

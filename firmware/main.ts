@@ -1,26 +1,153 @@
-// Boot sequence of the CEMS data-output module on Espruino (ESP32).
-import { CommandConsole } from '../protocol/console/command-console';
-import { LineReader } from '../protocol/console/line-reader';
-import { IS_LINUX, clock, consoleDevice, serialConsole, sha256 } from './platform';
-import { hashCommand, replCommand, statusCommand, versionCommand } from './console-commands';
-import type { Sample } from '../protocol/sample';
-import { Acquisition } from './acquisition';
-import { modbusCommand, readingsCommand } from './acquisition-commands';
-import { loadConfig } from './config-load';
-import { RecordsService } from './records';
-import { pipelineCommand, recordsCommand, timeCommand } from './records-commands';
+// Boot sequence of the CEMS data-output module on Espruino (ESP32). This bundle is the resident part (.bootcde):
+// acquisition, the engine's minute path, the record queue, the console's line reader. Everything rare (period close,
+// record sealing, console commands, the secure element) is a Storage module loaded on demand (firmware/modules/).
+import { openPlan } from '../protocol/plan/reader';
+import { enginePlan, rtuPlan } from '../protocol/plan/views';
+import { Acq, Meta, Section } from '../protocol/plan/format';
+import { planF64 } from '../protocol/plan/reader';
+import { errorMessage } from '../protocol/errors';
+import { createEngine, type Closer } from '../protocol/cems/engine';
+import { createStatusWindows } from '../protocol/module/status-window';
+import {
+  clockIsSet,
+  createRecords,
+  recordsBoot,
+  recordsSample,
+  recordsSigner,
+  recordsTick,
+  type RecordInfo,
+  type Records,
+  type SealModule,
+} from '../protocol/module/records';
+import { CONSOLE_BAUD, IS_LINUX, SAFE_MODE_PIN, consoleSerial } from './board';
+import { PROMPT, consoleLines, startConsole, type ConsoleLines } from './console';
+import { HELD_BYTES, Latest, type Device } from './device';
+import { MODULE_CLOSE, MODULE_SEAL, load, release } from './modules';
+import { clock, sha256 } from './platform';
+import { SIGNER_RETRY_MS, kidText, openSigner } from './signer';
+import { chainSlots, readEngineState, readPlanFile, saveEngineState, type SlotStore } from './storage-state';
+import { startBus } from './uart-bus';
+import { fromHex } from '../protocol/bytes';
 
 declare const FIRMWARE_VERSION: string;
 declare const FIRMWARE_HASH: string;
 
-const BOARD = 'ESP32';
-/** GPIO0 is the BOOT button on ESP32 modules: held low at boot, the firmware leaves the REPL alone (safe mode). */
-const SAFE_MODE_PIN = 'D0';
-const CONSOLE_BAUD = 115200;
-const CONSOLE_MAX_LINE = 256;
+const TICK_MS = 1000;
+/** The JS event loop must tick at least this often or the ESP32 task watchdog resets the module. */
+const WATCHDOG_S = 20;
+/** Queued records held in RAM while the signer is away (a period job holds ~6 KB of engine rows). */
+const MAX_QUEUE = 4;
 
-function banner(): string {
-  return 'CEMS data-output module ' + FIRMWARE_VERSION + ' bundle ' + FIRMWARE_HASH.slice(0, 16) + '\r\n';
+function closer(): Closer {
+  return load<Closer>(MODULE_CLOSE);
+}
+
+function notePeak(dev: Device): void {
+  const used = process.memory(false).usage;
+  if (used > dev.peakVars) dev.peakVars = used;
+}
+
+/** Keeps the newest sealed records for the console within HELD_BYTES. */
+function hold(dev: Device, record: Uint8Array, info: RecordInfo): void {
+  notePeak(dev);
+  dev.sealed++;
+  dev.held.push({ seq: info.seq, kind: info.kind, bytes: record });
+  let bytes = 0;
+  for (let i = 0; i < dev.held.length; i++) bytes += dev.held[i].bytes.length;
+  while (dev.held.length > 1 && bytes > HELD_BYTES) bytes -= (dev.held.shift() as { bytes: Uint8Array }).bytes.length;
+}
+
+function useSigner(dev: Device, svc: Records, out: ConsoleLines): void {
+  dev.signerState = 'opening';
+  openSigner(dev.plan as NonNullable<Device['plan']>, function (err, signer, retry) {
+    if (err || !signer) {
+      dev.signerState = 'failed';
+      dev.signerError = err ? err.message : 'no signer';
+      out.line('records: signer not available: ' + dev.signerError + (retry ? ' (retrying)' : ''));
+      if (retry) {
+        setTimeout(function (): void {
+          useSigner(dev, svc, out);
+        }, SIGNER_RETRY_MS);
+      }
+      return;
+    }
+    dev.signerState = 'ready';
+    dev.signerError = '';
+    dev.kid = kidText(signer);
+    recordsSigner(svc, signer);
+  });
+}
+
+function tick(dev: Device, svc: Records, store: SlotStore): void {
+  E.kickWatchdog();
+  const now = clock.nowMs();
+  if (!svc.booted && clockIsSet(now)) recordsBoot(svc, 'unknown', store.persisted, null, readEngineState());
+  recordsTick(svc, now);
+  release(MODULE_CLOSE);
+}
+
+/** Starts acquisition, the engine and the record side on a verified plan. */
+function run(dev: Device, out: ConsoleLines): void {
+  const plan = dev.plan as NonNullable<Device['plan']>;
+  const rp = rtuPlan(plan);
+  dev.rp = rp;
+  const meta = planF64(plan, Section.META);
+  const engine = createEngine(enginePlan(plan), closer);
+  const store = chainSlots(sha256);
+  const svc = createRecords({
+    plan: plan,
+    engine: engine,
+    windows: createStatusWindows(plan, rp.acq, rp.groups, rp.devices),
+    sha256: sha256,
+    clock: clock,
+    store: store,
+    sink: function (record: Uint8Array, info: RecordInfo): void {
+      hold(dev, record, info);
+    },
+    firmware: { hash: fromHex(FIRMWARE_HASH), version: FIRMWARE_VERSION },
+    seal: function (): SealModule {
+      return load<SealModule>(MODULE_SEAL);
+    },
+    releaseSeal: function (): void {
+      release(MODULE_SEAL);
+    },
+    saveEngineState: saveEngineState,
+    timeSource: (['none', 'rtc', 'ntp', 'gnss', 'manual'] as ('none' | 'rtc' | 'ntp' | 'gnss' | 'manual')[])[meta[Meta.TIME_SOURCE]],
+    reserveBlock: meta[Meta.RESERVE_BLOCK],
+    maxQueue: MAX_QUEUE,
+  });
+  dev.svc = svc;
+  const nAcq = rp.acq.length / Acq.FIELDS;
+  dev.latest = new Float64Array(nAcq * Latest.FIELDS);
+  for (let a = 0; a < nAcq; a++) dev.latest[a * Latest.FIELDS + Latest.T] = -1;
+  const emit = function (acq: number, t: number, value: number, status: number, native: number): void {
+    const l = acq * Latest.FIELDS;
+    dev.latest[l + Latest.T] = t;
+    dev.latest[l + Latest.VALUE] = value;
+    dev.latest[l + Latest.STATUS] = status;
+    dev.latest[l + Latest.NATIVE] = native;
+    try {
+      recordsSample(svc, acq, rp.acq[acq * Acq.FIELDS + Acq.CHANNEL], t, value, status, native);
+    } catch (e) {
+      // a failing consumer must not stall the poll loop (the poller emits from inside its state machine)
+      dev.consumerErrors++;
+      dev.lastConsumerError = errorMessage(e);
+    }
+    release(MODULE_CLOSE);
+  };
+  for (let i = 0; i < meta[Meta.N_BUSES]; i++) {
+    try {
+      dev.buses.push(startBus(plan, rp, i, emit));
+    } catch (e) {
+      out.line('modbus: bus ' + i + ' not started: ' + errorMessage(e));
+    }
+  }
+  if (!clockIsSet(clock.nowMs())) out.line('records: clock not set; sealing waits for the time (console: time <UTC ISO 8601>)');
+  useSigner(dev, svc, out);
+  E.enableWatchdog(WATCHDOG_S, false);
+  setInterval(function (): void {
+    tick(dev, svc, store);
+  }, TICK_MS);
 }
 
 function boot(): void {
@@ -34,45 +161,33 @@ function boot(): void {
     print('safe mode: ' + SAFE_MODE_PIN + ' held low, firmware not started');
     return;
   }
-  const bootMs = clock.nowMs();
   // Move the REPL to a loopback device so the console port carries only the technician console.
   E.setConsole('LoopbackA', { force: true });
-  if (!IS_LINUX) Serial1.setup(CONSOLE_BAUD);
-  const loaded = loadConfig();
-  let records: RecordsService | null = null;
-  // Every acquired Sample, valid or not, in acquisition order, goes to the emissions engine.
-  const acquisition = new Acquisition(clock, (s: Sample) => {
-    if (records) records.onSample(s);
-  });
-  const commands = [
-    versionCommand(BOARD),
-    statusCommand(bootMs, clock.nowMs),
-    hashCommand(sha256),
-    replCommand(),
-    readingsCommand(acquisition, clock),
-    modbusCommand(acquisition, clock),
-  ];
-  const technician = new CommandConsole(serialConsole, commands);
-  const reader = new LineReader(
-    CONSOLE_MAX_LINE,
-    (line) => technician.handleLine(line),
-    () => technician.lineTooLong(),
-  );
-  consoleDevice.on('data', (data: string) => reader.push(data));
-  serialConsole.write(banner());
-  if (loaded.config) {
-    records = new RecordsService(loaded.config, technician.out);
-    technician.add(recordsCommand(records));
-    technician.add(pipelineCommand(records, loaded));
-    technician.add(timeCommand(records));
-    technician.out.line('config: ' + (loaded.source === 'default' ? 'embedded default (none provisioned)' : 'provisioned'));
-    records.start();
-    acquisition.start(loaded.config.modbus, technician.out);
-  } else {
-    technician.out.line('config: provisioned configuration is invalid, nothing is acquired or recorded:');
-    for (let i = 0; i < loaded.errors.length; i++) technician.out.line('  ' + loaded.errors[i]);
+  const port = consoleSerial();
+  if (!IS_LINUX) port.setup(CONSOLE_BAUD);
+  const out = consoleLines(port);
+  const dev: Device = {
+    bootMs: clock.nowMs(), planSource: '', planError: '', plan: null, rp: null, buses: [], latest: new Float64Array(0),
+    svc: null, held: [], sealed: 0, signerState: 'none', signerError: '', kid: '', consumerErrors: 0, lastConsumerError: '',
+    peakVars: 0,
+  };
+  startConsole(dev, port, out);
+  out.line('CEMS data-output module ' + FIRMWARE_VERSION + ' bundle ' + FIRMWARE_HASH.slice(0, 16));
+  const file = readPlanFile();
+  if (!file.bytes) dev.planError = 'no plan in Storage (npm run flash installs the default, npm run provision a site plan)';
+  else {
+    try {
+      dev.plan = openPlan(file.bytes, sha256);
+      dev.planSource = file.source;
+    } catch (e) {
+      dev.planError = file.source + ' plan rejected: ' + errorMessage(e);
+    }
   }
-  technician.prompt();
+  if (dev.plan) {
+    out.line('plan: ' + dev.planSource);
+    run(dev, out);
+  } else out.line('plan: ' + dev.planError + '; nothing is acquired or recorded');
+  port.write(PROMPT);
 }
 
 boot();

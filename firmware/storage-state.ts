@@ -1,48 +1,70 @@
-// What the module keeps in Espruino Storage between boots: the configuration text, the record chain state (two
-// alternating files) and the emissions-engine snapshot.
-import type { ChainStore } from '../protocol/record/chain';
+// What the module keeps in Espruino Storage: the compiled plan (provisioned, or the embedded default installed with
+// the firmware), the record chain state (two alternating files: a Storage replace is not atomic, so a write goes to
+// the slot that does not hold the newest state) and the emissions-engine snapshot.
 import type { Sha256 } from '../protocol/ports';
-import { nextChainSlot, readChainSlots, type SlotRead } from '../protocol/module/chain-slots';
+import type { ChainStore } from '../protocol/module/records';
+import { decodeChainState, type ChainState } from '../protocol/record/chain-state';
 import config from '../espruino.config.js';
 
 const storage = require('Storage');
 
-function readBytes(name: string): Uint8Array | null {
+/** A Storage file as bytes (a view of the memory-mapped file: no RAM copy), or null when absent. */
+export function readFile(name: string): Uint8Array | null {
   const text = storage.read(name);
-  return text === undefined ? null : E.toUint8Array(text);
+  return text === undefined ? null : new Uint8Array(E.toArrayBuffer(text));
 }
 
-export function readConfigText(): string | null {
-  const text = storage.read(config.storage.config);
-  return text === undefined ? null : text;
-}
-
-export function readHmacKey(name: string): Uint8Array | null {
-  return readBytes(name);
+/** The plan to run and where it came from: the provisioned one, else the embedded default. */
+export function readPlanFile(): { bytes: Uint8Array | null; source: string } {
+  const provisioned = readFile(config.storage.plan);
+  if (provisioned) return { bytes: provisioned, source: 'provisioned' };
+  return { bytes: readFile(config.storage.defaultPlan), source: 'embedded default' };
 }
 
 export function readEngineState(): Uint8Array | null {
-  return readBytes(config.storage.engineState);
+  return readFile(config.storage.engineState);
 }
 
 export function saveEngineState(snapshot: Uint8Array): void {
   if (!storage.write(config.storage.engineState, snapshot)) throw new Error('STORAGE_FULL: engine state not saved');
 }
 
-/** Chain state in two alternating Storage files; `persisted` is what the pipeline resumes from at boot. */
-export class StorageChainStore implements ChainStore {
-  readonly boot: SlotRead;
-  private next: number;
+function isNewer(a: ChainState, b: ChainState): boolean {
+  if (a.lastSeq !== b.lastSeq) return a.lastSeq > b.lastSeq;
+  if (a.reservedSeq !== b.reservedSeq) return a.reservedSeq > b.reservedSeq;
+  return a.bootCount > b.bootCount;
+}
 
-  constructor(sha256: Sha256) {
-    const names = config.storage.chainSlots;
-    this.boot = readChainSlots([readBytes(names[0]), readBytes(names[1])], sha256);
-    this.next = nextChainSlot(this.boot);
-  }
+/** Chain state in two alternating Storage files; `persisted` is the newest valid state at boot. */
+export interface SlotStore extends ChainStore {
+  persisted: Uint8Array | null;
+}
 
-  save(state: Uint8Array): void {
-    const name = config.storage.chainSlots[this.next];
-    if (!storage.write(name, state)) throw new Error('STORAGE_FULL: chain state not saved to ' + name);
-    this.next = this.next === 0 ? 1 : 0;
+export function chainSlots(sha256: Sha256): SlotStore {
+  const names = config.storage.chainSlots;
+  let newest = -1;
+  let best: ChainState | null = null;
+  let bytes: Uint8Array | null = null;
+  for (let i = 0; i < 2; i++) {
+    const b = readFile(names[i]);
+    if (!b) continue;
+    try {
+      const s = decodeChainState(b, sha256);
+      if (!best || isNewer(s, best)) {
+        best = s;
+        newest = i;
+        bytes = b;
+      }
+    } catch (e) {
+      // a torn or stale slot: the other one holds the state
+    }
   }
+  let next = newest === 0 ? 1 : 0;
+  return {
+    persisted: bytes,
+    save: function (state: Uint8Array): void {
+      if (!storage.write(names[next], state)) throw new Error('STORAGE_FULL: chain state not saved to ' + names[next]);
+      next = next === 0 ? 1 : 0;
+    },
+  };
 }

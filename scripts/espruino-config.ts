@@ -10,8 +10,22 @@ export interface EspruinoConfig {
     resetBeforeSend: boolean;
     dryRunOutput: string;
   };
-  storage: { config: string; chainSlots: string[]; engineState: string };
-  bundle: { entry: string; output: string; conformanceEntry: string; conformanceOutput: string };
+  storage: {
+    chainSlots: string[];
+    engineState: string;
+    plan: string;
+    defaultPlan: string;
+    hmacKey: string;
+    modules: { close: string; seal: string; commands: string; secureElement: string };
+  };
+  bundle: {
+    entry: string;
+    output: string;
+    storageDir: string;
+    moduleEntries: { [storageName: string]: string };
+    conformanceEntry: string;
+    conformanceOutput: string;
+  };
 }
 
 export const espruinoConfig: EspruinoConfig = config;

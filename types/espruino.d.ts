@@ -50,6 +50,8 @@ interface EspruinoE extends EspruinoEventEmitter {
   enableWatchdog(timeoutSeconds: number, isAuto?: boolean): void;
   kickWatchdog(): void;
   getErrorFlags(): string[];
+  /** Clears a module's variables and frees RAM where possible. */
+  defrag(): void;
   setConsole(device: string | null, options?: { force?: boolean }): void;
   reboot(): void;
 }
@@ -114,6 +116,8 @@ interface ProcessMemory {
   free: number;
   usage: number;
   total: number;
+  /** Bytes per variable block (14 on the ESP32). */
+  blocksize: number;
 }
 
 declare const E: EspruinoE;
@@ -148,6 +152,11 @@ declare function require(name: 'net'): NetModule;
 declare function require(name: 'tls'): TlsModule;
 declare function require(name: 'Wifi'): WifiModule;
 declare function require(name: 'TelnetServer'): TelnetServerModule;
+/** A Storage file evaluated as a module (its `exports`), cached until Modules.removeCached. */
+declare function require(name: string): unknown;
+
+/** Espruino's module cache (src/jswrap_modules.c). */
+declare const Modules: { removeCached(name: string): void; getCached(): string[] };
 
 /** Drives `pin` to `value` for `time` ms (an array: alternating pulse lengths), then back; RMT-timed on ESP32. */
 declare function digitalPulse(pin: Pin, value: number | boolean, time: number | number[]): void;

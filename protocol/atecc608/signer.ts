@@ -38,8 +38,8 @@ export class Atecc608Signer implements Signer {
     readonly kid: Uint8Array,
   ) {}
 
-  sign(toBeSigned: Uint8Array, done: (err: CodedError | null, signature: Uint8Array | null) => void): void {
-    signDigest(this.device, this.slot, this.sha256(toBeSigned), done);
+  sign(buf: Uint8Array, start: number, end: number, done: (err: CodedError | null, signature: Uint8Array | null) => void): void {
+    signDigest(this.device, this.slot, this.sha256(buf.subarray(start, end)), done);
   }
 }
 

@@ -13,8 +13,8 @@ export function createHmacSigner(sha256: Sha256, key: Uint8Array, kid: Uint8Arra
   return {
     alg: COSE_ALG_HMAC_256_256,
     kid: kid,
-    sign: function (toBeSigned, done) {
-      done(null, mac(toBeSigned));
+    sign: function (buf, start, end, done) {
+      done(null, mac(buf, start, end));
     },
   };
 }

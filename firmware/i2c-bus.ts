@@ -1,6 +1,6 @@
 // The I2cBus port on Espruino's hardware I2C (I2C1 / I2C2). On the ESP32 every NACK throws
 // ("...: slave doesn't ACK the transfer", espruino.md §8): the driver catches those where it expects them.
-import type { I2cBus } from '../../protocol/ports';
+import type { I2cBus } from '../protocol/ports';
 
 /** The ATECC608 wake pulse needs SDA low for >= 60 us: the general-call address byte lasts ~80 us at 100 kHz. */
 export const ATECC_BITRATE = 100000;

@@ -1,62 +1,8 @@
-// Substitute values for invalid operating periods, each marked with its method and native code (cems.md §3.3-3.4):
-// - EU MRR Art. 45 / Annex VIII Eq. 4: C* = mean + 2 sigma (sample standard deviation, n - 1) of the valid hourly
-//   values of the reporting period (the UTC calendar year), applied as soon as an hour is invalid.
-// - US Part 75 §75.31/§75.33 standard missing data for concentrations: tiers by percent monitor data availability
-//   (PMA, §75.32) and gap length, resolved when the gap ends (the hour after the gap is part of the formula).
-// State is plain data: numbers, arrays and typed arrays.
-import {
-  MODC_BEFORE_AFTER,
-  MODC_INITIAL,
-  MODC_MAX_LOOKBACK,
-  MODC_MAX_POTENTIAL,
-  MODC_P90,
-  MODC_P95,
-} from './status';
-
-// ---- EU MRR ----
-
-/** Welford accumulator over the valid hourly values of one reporting year. */
-export interface MrrState {
-  year: number;
-  n: number;
-  mean: number;
-  m2: number;
-}
-
-export function newMrrState(): MrrState {
-  return { year: -1, n: 0, mean: 0, m2: 0 };
-}
-
-export function mrrAdd(s: MrrState, x: number): void {
-  s.n++;
-  const d = x - s.mean;
-  s.mean += d / s.n;
-  s.m2 += d * (x - s.mean);
-}
-
-/** Starts a new reporting period when `year` differs from the state's. */
-export function mrrYear(s: MrrState, year: number): void {
-  if (s.year === year) return;
-  s.year = year;
-  s.n = 0;
-  s.mean = 0;
-  s.m2 = 0;
-}
-
-/** Sample standard deviation (n - 1); NaN below two values. */
-export function mrrSigma(s: MrrState): number {
-  return s.n >= 2 ? Math.sqrt(s.m2 / (s.n - 1)) : NaN;
-}
-
-/** Annex VIII Eq. 4: C*_subst = C_mean + 2 sigma; NaN when fewer than two valid hours exist. */
-export function mrrSubstitute(s: MrrState): number {
-  return s.n >= 2 ? s.mean + 2 * mrrSigma(s) : NaN;
-}
-
-export const MRR_METHOD = 'EU-MRR-2018/2066:Art45-AnnexVIII-Eq4';
-export const MRR_CODE = 'EQ4';
-
-// ---- US Part 75 ----
+// US Part 75 §75.31/§75.33 standard missing-data substitution for concentrations: tiers by percent monitor data
+// availability (PMA, §75.32) and gap length, resolved when the gap ends (the hour after the gap is part of the
+// formula). State is plain data (numbers and typed arrays); the period close (close.ts) keeps one per substituted
+// output. (EU MRR Annex VIII Eq. 4 is a running mean and deviation, kept in the engine's MRR rows.)
+import { Modc } from './codes';
 
 /** §75.33 lookback of quality-assured hours for percentiles and maxima. */
 export const P75_LOOKBACK_H = 720;
@@ -64,7 +10,6 @@ export const P75_LOOKBACK_H = 720;
 export const P75_INITIAL_QA_H = 720;
 /** §75.32 Eq. 9: PMA over the last 8,760 operating hours once that many exist (Eq. 8 before). */
 export const P75_PMA_WINDOW_H = 8760;
-export const P75_METHOD = '40CFR75.33';
 
 export interface P75GapHour {
   startMs: number;
@@ -147,7 +92,7 @@ function lookbackExtreme(s: P75State, lowest: boolean): number {
 
 export interface P75Fill {
   v: number;
-  modc: string;
+  modc: number;
   /** PMA in % at the time of the fill (NaN during the initial period). */
   pma: number;
   gapHours: number;
@@ -157,25 +102,25 @@ export interface P75Fill {
 export function p75FillValue(s: P75State, after: number, mpc: number, inverse: boolean): P75Fill {
   const gapHours = s.gap.length;
   const ba = isNaN(s.before) ? after : (s.before + after) / 2;
-  if (s.qaHours < P75_INITIAL_QA_H || s.lookN === 0) return { v: ba, modc: MODC_INITIAL, pma: NaN, gapHours: gapHours };
+  if (s.qaHours < P75_INITIAL_QA_H || s.lookN === 0) return { v: ba, modc: Modc.INITIAL, pma: NaN, gapHours: gapHours };
   const a = p75Availability(s);
   const pma = (a.avail * 100) / a.op;
-  const fill = function (v: number, modc: string): P75Fill {
+  const fill = function (v: number, modc: number): P75Fill {
     return { v: v, modc: modc, pma: pma, gapHours: gapHours };
   };
   // The greater (for O2: the lesser) of a percentile and the before/after mean.
-  const worseOf = function (candidate: number, code: string): P75Fill {
+  const worseOf = function (candidate: number, code: number): P75Fill {
     const worse = inverse ? candidate < ba : candidate > ba;
-    return worse ? fill(candidate, code) : fill(ba, MODC_BEFORE_AFTER);
+    return worse ? fill(candidate, code) : fill(ba, Modc.BEFORE_AFTER);
   };
   if (a.avail * 100 >= 95 * a.op) {
-    return gapHours <= 24 ? fill(ba, MODC_BEFORE_AFTER) : worseOf(lookbackPercentile(s, inverse ? 10 : 90), MODC_P90);
+    return gapHours <= 24 ? fill(ba, Modc.BEFORE_AFTER) : worseOf(lookbackPercentile(s, inverse ? 10 : 90), Modc.P90);
   }
   if (a.avail * 100 >= 90 * a.op) {
-    return gapHours <= 8 ? fill(ba, MODC_BEFORE_AFTER) : worseOf(lookbackPercentile(s, inverse ? 5 : 95), MODC_P95);
+    return gapHours <= 8 ? fill(ba, Modc.BEFORE_AFTER) : worseOf(lookbackPercentile(s, inverse ? 5 : 95), Modc.P95);
   }
-  if (a.avail * 100 >= 80 * a.op) return fill(lookbackExtreme(s, inverse), MODC_MAX_LOOKBACK);
-  return fill(mpc, MODC_MAX_POTENTIAL);
+  if (a.avail * 100 >= 80 * a.op) return fill(lookbackExtreme(s, inverse), Modc.MAX_LOOKBACK);
+  return fill(mpc, Modc.MAX_POTENTIAL);
 }
 
 /** An invalid operating hour: joins the open gap and counts as unavailable. */
