@@ -12,8 +12,9 @@ export const MODULE_SECURE_ELEMENT = config.storage.modules.secureElement;
 const loaded: string[] = [];
 
 export function load<T>(name: string): T {
+  const m = require(name) as T;
   if (loaded.indexOf(name) < 0) loaded.push(name);
-  return require(name) as T;
+  return m;
 }
 
 export function release(name: string): void {

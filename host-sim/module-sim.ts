@@ -3,7 +3,7 @@
 // and the end-to-end tests both use it.
 import { EspruinoMachine, type MachineOptions } from './espruino/sandbox';
 import { ConsoleClient } from './espruino/console-client';
-import { firmwareBundle, type Bundle } from './espruino/bundle';
+import { firmwareStorageFiles } from './espruino/bundle';
 import type { SimSerial } from './espruino/serial';
 import { SandboxBusBridge } from './modbus/sandbox-bridge';
 import { buildDefaultPlant, type VirtualPlant } from './modbus/plant';
@@ -18,7 +18,8 @@ import type { CaptureKeys } from './verifier/capture';
 export interface ModuleSim {
   machine: EspruinoMachine;
   technician: ConsoleClient;
-  bundle: Bundle;
+  /** The Storage files installed (dist/storage/). */
+  files: { [name: string]: Uint8Array };
   /** The virtual analyzers and their buses: inject faults here (bus.faults, bus.faultsBySlave, analyzer.schedule). */
   plant: VirtualPlant;
   /** Per bus id: the connection of the virtual bus to the machine's UART. */
@@ -38,7 +39,7 @@ export interface ModuleSimOptions extends MachineOptions {
 
 /** `onConsole` sees the technician console output from power-on, banner included. */
 export function startModuleSim(options: ModuleSimOptions = {}, onConsole?: (text: string) => void): ModuleSim {
-  const bundle = firmwareBundle();
+  const files = firmwareStorageFiles();
   const machine = new EspruinoMachine(options);
   const technician = new ConsoleClient(machine);
   if (onConsole) machine.consolePort().onTransmit((bytes) => onConsole(Buffer.from(bytes).toString('latin1')));
@@ -65,9 +66,9 @@ export function startModuleSim(options: ModuleSimOptions = {}, onConsole?: (text
       },
     },
   };
-  // Installed as the factory does it: provisioning on the REPL, the bundle in the boot Storage file, then power-on.
+  // Installed as the factory does it: the firmware's Storage files, provisioning on the REPL, then power-on.
+  for (const name of Object.keys(files)) machine.storage.write(name, files[name]);
   if (options.provisioning) machine.boot(options.provisioning, 'provision.js');
-  machine.storage.write('.bootcde', bundle.code);
   machine.powerOn();
-  return { machine, technician, bundle, plant, bridges, secureElement, verifierKeys };
+  return { machine, technician, files, plant, bridges, secureElement, verifierKeys };
 }

@@ -12,6 +12,18 @@ export interface CollectedRecord {
 }
 
 const RECORD_LINE = /^record (\d+) (\S+) (\d+) ([0-9a-f]+)$/;
+
+/** The records in a `records` command reply (lines `record SEQ KIND LENGTH HEX`); lines whose hex is cut are skipped. */
+export function parseRecordLines(text: string): CollectedRecord[] {
+  const out: CollectedRecord[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = RECORD_LINE.exec(line.slice(Math.max(0, line.indexOf("record "))).trim());
+    if (!m) continue;
+    const bytes = fromHex(m[4]);
+    if (bytes.length === Number(m[3])) out.push({ seq: Number(m[1]), kind: m[2], bytes });
+  }
+  return out;
+}
 const SUMMARY_LINE = /^\d+ record\(s\) shown/;
 const PROMPT = 'cems> ';
 

@@ -1,7 +1,9 @@
-// `npm run flash -- --port /dev/ttyUSB0` uploads dist/firmware.js into the device's boot Storage file with the
-// espruino CLI and starts it. `npm run flash -- --dry-run` runs the same pipeline without a device and writes exactly
-// what would be sent (espruino.config.js upload.dryRunOutput). A bundle that fails the Espruino gate is never sent.
-import { readFileSync, statSync } from 'node:fs';
+// `npm run flash -- --port /dev/ttyUSB0` uploads every Storage file of the firmware (dist/storage/: the resident
+// .bootcde, the on-demand modules, the embedded default plan) with the espruino CLI and starts it. `npm run flash --
+// --dry-run` runs the same pipeline without a device and writes exactly what would be sent (espruino.config.js
+// upload.dryRunOutput). Code that fails the Espruino gate is never sent.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { espruinoConfig } from './espruino-config';
 import { runEspruinoCli } from './espruino-cli';
@@ -33,19 +35,22 @@ function parseFlashArgs(argv: string[]): FlashArgs {
 async function main(): Promise<void> {
   const args = parseFlashArgs(process.argv.slice(2));
   await buildAll();
-  const bundleFile = espruinoConfig.bundle.output;
-  const violations = checkEspruinoCode(readFileSync(bundleFile, 'utf8'));
-  if (violations.length) {
-    throw new Error(bundleFile + ' fails the Espruino gate (' + violations.length + ' violations): run npm run check:espruino');
+  const dir = espruinoConfig.bundle.storageDir;
+  const boot = espruinoConfig.upload.bootFile;
+  const names = readdirSync(dir).filter((n) => n !== boot).sort();
+  for (const name of [boot].concat(Object.keys(espruinoConfig.bundle.moduleEntries))) {
+    const violations = checkEspruinoCode(readFileSync(join(dir, name), 'utf8'));
+    if (violations.length) throw new Error(name + ' fails the Espruino gate (' + violations.length + ' violations): run npm run check:espruino');
   }
-  runEspruinoCli(
-    { port: args.dryRun ? null : args.port, baud: args.baud, out: args.out },
-    ['--storage', espruinoConfig.upload.bootFile + ':-', bundleFile],
-  );
+  // data files first, then the boot code (which starts the firmware)
+  const storageArgs: string[] = [];
+  for (const name of names) storageArgs.push('--storage', name + ':' + join(dir, name));
+  storageArgs.push('--storage', boot + ':-', join(dir, boot));
+  runEspruinoCli({ port: args.dryRun ? null : args.port, baud: args.baud, out: args.out }, storageArgs);
   if (args.dryRun) {
     console.log('dry run: ' + args.out + ' (' + statSync(args.out).size + ' bytes) holds exactly what would be sent');
   } else {
-    console.log('uploaded ' + bundleFile + ' to ' + args.port + ' as ' + espruinoConfig.upload.bootFile);
+    console.log('uploaded ' + [boot].concat(names).join(', ') + ' to ' + args.port);
   }
 }
 

@@ -1,7 +1,8 @@
-// `npm run provision -- [options]`: writes a module configuration (and, for the HMAC signer, its key) into the
-// device's Storage. The configuration is validated here exactly as the firmware will validate it; an invalid one is
-// never sent. Without --port it only writes the provisioning script (default dist/provision.js), which the espruino
-// CLI, the REPL, or Espruino's Linux build (`espruino dist/provision.js`) can run.
+// `npm run provision -- [options]`: compiles a module configuration into the plan the firmware runs (validated with
+// path-named errors, protocol/plan/compile.ts) and writes it (and, for the HMAC signer, its key) into the device's
+// Storage. An invalid configuration is never sent. Without --port it only writes the provisioning script (default
+// dist/provision.js), which the espruino CLI, the REPL, or Espruino's Linux build (`espruino dist/provision.js`) can
+// run; `--storage-dir DIR` also writes the files themselves (file name = Storage name) for installing them directly.
 //
 //   --config FILE       module configuration JSON (docs/configuration.md); default: the embedded default
 //   --serial-path PATH  open every RS-485 bus by device path (Espruino's Linux build, e.g. a pty from socat)
@@ -9,18 +10,22 @@
 //   --kid HEX           key id carried in the records (HMAC; default: the device id in ASCII)
 //   --device-id ID      override device.id
 //   --out FILE          where to write the provisioning script
+//   --storage-dir DIR   also write the Storage files (cems.plan, cems.key) into DIR
 //   --port P --baud N   also send it to a device (serial or tcp://host:port)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ModuleConfig } from '../protocol/module/config-types';
-import { validateModuleConfig } from '../protocol/module/config';
 import { DEFAULT_CONFIG } from '../protocol/module/default-config';
 import { HMAC_MIN_KEY_BYTES } from '../protocol/record/hmac-signer';
+import { compilePlan } from '../protocol/plan/compile';
+import { nodeSha256 } from '../host-sim/record/node-sha256';
 import { espruinoConfig } from './espruino-config';
 import { runEspruinoCli } from './espruino-cli';
 
-export const HMAC_KEY_FILE = 'cems.key';
+export const HMAC_KEY_FILE = espruinoConfig.storage.hmacKey;
+/** Bytes per Storage write in the script: each atob() string stays small on the device. */
+const CHUNK = 768;
 
 export interface ProvisionOptions {
   config: ModuleConfig;
@@ -32,7 +37,8 @@ export interface ProvisionOptions {
 
 export interface Provisioning {
   config: ModuleConfig;
-  configText: string;
+  /** The Storage files to write (file name = Storage name). */
+  files: { [name: string]: Uint8Array };
   /** JavaScript that writes the Storage files on the device. */
   script: string;
 }
@@ -52,25 +58,28 @@ export function provisioning(o: ProvisionOptions): Provisioning {
     };
     delete config.records.atecc608;
   }
-  const result = validateModuleConfig(config);
-  if (result.errors.length) throw new Error('configuration is not valid:\n  ' + result.errors.join('\n  '));
-  const configText = JSON.stringify(config, null, 1) + '\n';
-  const writes = [storageWrite(espruinoConfig.storage.config, Buffer.from(configText, 'ascii'))];
-  if (o.hmacKey) writes.push(storageWrite(HMAC_KEY_FILE, Buffer.from(o.hmacKey)));
+  const plan = compilePlan(config, nodeSha256);
+  const files: { [name: string]: Uint8Array } = { [espruinoConfig.storage.plan]: plan.bytes };
+  if (o.hmacKey) files[HMAC_KEY_FILE] = new Uint8Array(o.hmacKey);
+  const writes = Object.keys(files).map((name) => storageWrites(name, Buffer.from(files[name])));
   const script =
     '// CEMS data-output module provisioning for device ' + config.device.id + ' (key material is never printed)\n' +
     '(function(){var S=require("Storage");\n' + writes.join('\n') + '\n' +
-    'print("provisioned ' + config.device.id + ': ' + espruinoConfig.storage.config + (o.hmacKey ? ', ' + HMAC_KEY_FILE : '') +
-    '; restart the module to apply");})();\n';
-  return { config, configText, script };
+    'print("provisioned ' + config.device.id + ': ' + Object.keys(files).join(', ') + '; restart the module to apply");})();\n';
+  return { config, files, script };
 }
 
-/** A Storage write of exact bytes: base64 through atob, so any byte value survives the REPL. */
-function storageWrite(name: string, bytes: Buffer): string {
-  return 'if(!S.write("' + name + '",atob("' + bytes.toString('base64') + '")))throw new Error("Storage full writing ' + name + '");';
+/** Storage writes of exact bytes in chunks: base64 through atob, so any byte value survives the REPL. */
+function storageWrites(name: string, bytes: Buffer): string {
+  const out: string[] = [];
+  for (let at = 0; at < bytes.length; at += CHUNK) {
+    const chunk = bytes.subarray(at, Math.min(at + CHUNK, bytes.length)).toString('base64');
+    out.push('if(!S.write("' + name + '",atob("' + chunk + '"),' + at + ',' + bytes.length + '))throw new Error("Storage full writing ' + name + '");');
+  }
+  return out.join('\n');
 }
 
-function parseProvisionArgs(argv: string[]): { options: ProvisionOptions; out: string; port: string | null; baud: number } {
+function parseProvisionArgs(argv: string[]): { options: ProvisionOptions; out: string; storageDir: string | null; port: string | null; baud: number } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -80,6 +89,7 @@ function parseProvisionArgs(argv: string[]): { options: ProvisionOptions; out: s
       kid: { type: 'string' },
       'device-id': { type: 'string' },
       out: { type: 'string', default: 'dist/provision.js' },
+      'storage-dir': { type: 'string' },
       port: { type: 'string' },
       baud: { type: 'string', default: String(espruinoConfig.upload.baud) },
     },
@@ -94,6 +104,7 @@ function parseProvisionArgs(argv: string[]): { options: ProvisionOptions; out: s
       deviceId: values['device-id'],
     },
     out: values.out,
+    storageDir: values['storage-dir'] ?? null,
     port: values.port ?? null,
     baud: Number(values.baud),
   };
@@ -104,6 +115,10 @@ function main(): void {
   const p = provisioning(args.options);
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, p.script);
+  if (args.storageDir !== null) {
+    mkdirSync(args.storageDir, { recursive: true });
+    for (const name of Object.keys(p.files)) writeFileSync(join(args.storageDir, name), p.files[name]);
+  }
   console.log('provisioning for ' + p.config.device.id + ' (' + p.config.emissions.profile + ', signer ' + p.config.records.signer + ') written to ' + args.out);
   if (args.port !== null) {
     runEspruinoCli({ port: args.port, baud: args.baud, out: args.out }, [args.out]);

@@ -163,10 +163,34 @@ function time(dev: Device, out: ConsoleLines, words: string[]): void {
   out.line('time ' + new Date(now).toISOString() + (clockIsSet(now) ? '' : ' (not set: records wait for the time)'));
 }
 
+/** Variables held by the typed arrays of an object (E.getSizeOf each: closures would count their whole scope). */
+function arraysSize(o: object): number {
+  let n = 0;
+  const keys = Object.keys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const v = (o as { [k: string]: unknown })[keys[i]];
+    if (v && typeof v === 'object' && typeof (v as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT === 'number') n += E.getSizeOf(v);
+  }
+  return n;
+}
+
 function status(dev: Device, out: ConsoleLines): void {
-  const m = process.memory(false);
+  const m = process.memory();
   out.line('uptime-s ' + Math.floor((clock.nowMs() - dev.bootMs) / 1000));
   out.line('memory-blocks used ' + m.usage + ' free ' + m.free + ' total ' + m.total + ' peak-sealing ' + dev.peakVars);
+  const svc = dev.svc;
+  if (!svc) return;
+  let modbus = 0;
+  for (let i = 0; i < dev.buses.length; i++) modbus += arraysSize(dev.buses[i].rtu);
+  let queued = 0;
+  for (let i = 0; i < svc.queue.length; i++) {
+    const p = svc.queue[i].period;
+    if (p && p.rows) queued += E.getSizeOf(p.rows);
+  }
+  let held = 0;
+  for (let i = 0; i < dev.held.length; i++) held += E.getSizeOf(dev.held[i].bytes);
+  out.line('memory-state engine ' + arraysSize(svc.o.engine) + ' modbus ' + modbus + ' windows ' + arraysSize(svc.o.windows) +
+    ' readings ' + E.getSizeOf(dev.latest) + ' queue ' + queued + ' held-records ' + held);
 }
 
 const HELP = [

@@ -22,6 +22,8 @@ export interface DeviceOptions {
   files?: StorageFiles;
   /** Interpreter time runs this many times faster than real time (libfaketime). */
   faketime?: number;
+  /** With faketime: the interpreter's clock starts this many seconds ahead of real time. */
+  faketimeOffsetS?: number;
   /** Adds the memory probe (probe.ts) to `files` as `.boot0`. */
   probe?: boolean | ProbeOptions;
 }
@@ -62,6 +64,7 @@ export class LinuxDevice {
     private readonly ownsWorkDir: boolean,
     private readonly faketime: number | undefined,
     private readonly probing: boolean,
+    private readonly faketimeOffsetS = 0,
   ) {}
 
   /** Installs `files` (if given) and boots. Resolves as soon as the interpreter runs; use waitFor for its output. */
@@ -70,7 +73,7 @@ export class LinuxDevice {
     const files = options.probe ? withProbe(options) : options.files;
     const owned = options.workDir === undefined;
     const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'espruino-device-'));
-    const device = new LinuxDevice(options.build, workDir, owned, options.faketime, !!options.probe);
+    const device = new LinuxDevice(options.build, workDir, owned, options.faketime, !!options.probe, options.faketimeOffsetS ?? 0);
     try {
       if (files) await installStorage(options.build, workDir, files);
       else if (!existsSync(join(workDir, FLASH_FILE))) throw new Error('no ' + FLASH_FILE + ' in ' + workDir);
@@ -204,6 +207,7 @@ export class LinuxDevice {
         cwd: this.workDir,
         stdio: [fd, fd, 'pipe'],
         faketime: this.faketime,
+        faketimeOffsetS: this.faketimeOffsetS,
       });
     } catch (e) {
       this.live = false;

@@ -46,22 +46,23 @@ const LIBFAKETIME = [
  * timers all follow it). The library is preloaded directly rather than through the `faketime` wrapper, which would
  * fork and leave the interpreter as a grandchild.
  */
-export function faketimeEnv(speed: number, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function faketimeEnv(speed: number, base: NodeJS.ProcessEnv = process.env, offsetS = 0): NodeJS.ProcessEnv {
   if (!(speed > 0)) throw new Error('faketime speed must be > 0, got ' + speed);
   const lib = LIBFAKETIME.find((p) => existsSync(p));
   if (!lib) throw new Error('libfaketime not found (' + LIBFAKETIME[0] + '): apt-get install faketime');
   const preload = base.LD_PRELOAD ? lib + ':' + base.LD_PRELOAD : lib;
-  return { ...base, LD_PRELOAD: preload, FAKETIME: '+0 x' + speed };
+  // '+S xN': the clock starts S seconds ahead of real time and runs N times faster
+  return { ...base, LD_PRELOAD: preload, FAKETIME: (offsetS >= 0 ? '+' : '') + Math.round(offsetS) + ' x' + speed };
 }
 
 /** Starts one interpreter build with `args`, owned by this process, optionally on accelerated time. */
 export function spawnInterpreter(
   build: EspruinoBuild,
   args: string[],
-  options: SpawnOptions & { faketime?: number },
+  options: SpawnOptions & { faketime?: number; faketimeOffsetS?: number },
 ): ChildProcess {
-  const { faketime, ...spawnOptions } = options;
-  const env = faketime === undefined ? spawnOptions.env : faketimeEnv(faketime, spawnOptions.env);
+  const { faketime, faketimeOffsetS, ...spawnOptions } = options;
+  const env = faketime === undefined ? spawnOptions.env : faketimeEnv(faketime, spawnOptions.env, faketimeOffsetS ?? 0);
   return spawnOwned(espruinoBinary(build), args, { ...spawnOptions, env });
 }
 

@@ -1,13 +1,14 @@
-// Locating and identifying the built Espruino bundles.
-import { existsSync, readFileSync } from 'node:fs';
+// Locating and identifying the built Espruino code: the device's Storage files (dist/storage/) and the conformance
+// bundle.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { espruinoConfig } from '../../scripts/espruino-config';
 
 export interface Bundle {
   file: string;
   code: string;
-  /** SHA-256 of everything after the identity line, as the bundle declares in FIRMWARE_HASH. */
+  /** SHA-256 of everything after the identity line. */
   bodySha256: string;
 }
 
@@ -21,3 +22,23 @@ export function loadBundle(file: string): Bundle {
 
 export const firmwareBundle = (): Bundle => loadBundle(espruinoConfig.bundle.output);
 export const conformanceBundle = (): Bundle => loadBundle(espruinoConfig.bundle.conformanceOutput);
+
+/** Every Storage file the device needs (file name = Storage name), as `npm run build` wrote them. */
+export function firmwareStorageFiles(dir = espruinoConfig.bundle.storageDir): { [name: string]: Uint8Array } {
+  const path = resolve(dir);
+  if (!existsSync(join(path, espruinoConfig.upload.bootFile))) throw new Error(dir + ' has no firmware: run `npm run build` first');
+  const files: { [name: string]: Uint8Array } = {};
+  for (const name of readdirSync(path)) files[name] = new Uint8Array(readFileSync(join(path, name)));
+  return files;
+}
+
+/**
+ * FIRMWARE_HASH as the build computes it: SHA-256 of the resident bundle after its identity line and of every module,
+ * in name order (scripts/build.ts).
+ */
+export function firmwareHashOf(files: { [name: string]: Uint8Array }): string {
+  const boot = Buffer.from(files[espruinoConfig.upload.bootFile]);
+  const h = createHash('sha256').update(boot.subarray(boot.indexOf(10) + 1));
+  for (const name of Object.keys(espruinoConfig.bundle.moduleEntries).sort()) h.update(files[name]);
+  return h.digest('hex');
+}

@@ -389,6 +389,7 @@ export class EspruinoMachine {
         },
       },
     };
+    const storageModules: { [name: string]: unknown } = {};
     const eListeners = new Listeners();
     let watchdog: { timeoutMs: number; lastKick: number } | null = null;
     const E = {
@@ -464,8 +465,26 @@ export class EspruinoMachine {
       pinMode: (p: unknown, m: unknown) => machine.pins.pinMode(p, m),
       load: (file?: string) => machine.time.setTimer(() => machine.powerOn(file ?? '.bootcde'), 0, false),
       require: (name: string) => {
-        if (!(name in modules)) throw new Error('Module ' + name + ' not found');
-        return modules[name];
+        if (name in modules) return modules[name];
+        if (name in storageModules) return storageModules[name];
+        // A Storage file is evaluated as a module with its own scope and `exports` (src/jswrap_modules.c).
+        const text = machine.storage.hostRead(name);
+        if (!text) throw new Error('Module ' + name + ' not found');
+        const code = Buffer.from(text).toString('latin1');
+        const refused = unreproducedConstructs(code);
+        if (refused.length) throw new SyntaxError(name + ' does not run on Espruino as it would in Node: ' + refused.join('; '));
+        const exports = {};
+        const load = vm.runInContext('(function (exports, module) {' + code + '\n})', machine.context!, { filename: name });
+        load(exports, { exports: exports });
+        storageModules[name] = exports;
+        return exports;
+      },
+      Modules: {
+        removeCached: (name: string) => {
+          if (!(name in storageModules)) throw new Error('Module ' + name + ' not found');
+          delete storageModules[name];
+        },
+        getCached: () => Object.keys(modules).concat(Object.keys(storageModules)),
       },
       process: {
         env: { VERSION: '2v29', BOARD: machine.board },
