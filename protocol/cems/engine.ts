@@ -736,17 +736,21 @@ function moveTo(e: Engine, target: number): void {
  */
 export function pushSample(e: Engine, c: number, t: number, value: number, status: number, native: number): void {
   const g = e.g;
-  if (!(c >= 0 && c < e.nCh) || e.ch[c * Ch.FIELDS + Ch.SUM_N] > 0) {
+  const ch = e.ch;
+  const cb = c * Ch.FIELDS;
+  if (!(c >= 0 && c < e.nCh) || ch[cb + Ch.SUM_N] > 0) {
     g[G.UNKNOWN_CHANNEL]++;
     return;
   }
-  if (!isTimestamp(t)) {
+  // an integer ms timestamp in [1970, 10000): the same test as isTimestamp, inlined on this per-sample path
+  if (!(t >= 0 && t < 253402300800000 && Math.floor(t) === t)) {
     g[G.BAD_TIME]++;
     return;
   }
   if (!g[G.STARTED]) start(e, t);
-  const m = floorTo(t, MINUTE_MS);
-  if (m < g[G.MINUTE_START]) {
+  const m = t - (t % MINUTE_MS);
+  const open = g[G.MINUTE_START];
+  if (m < open) {
     g[G.LATE]++;
     return;
   }
@@ -756,38 +760,35 @@ export function pushSample(e: Engine, c: number, t: number, value: number, statu
     g[G.NON_MONOTONIC]++;
     return;
   }
-  if (m > g[G.MINUTE_START]) moveTo(e, m);
+  if (m > open) moveTo(e, m);
   a[b + MA.SEEN]++;
-  if (native >= 0 && Math.floor(native) === native) a[b + MA.BITS] = orBits(a[b + MA.BITS], native);
+  if (native >= 0) a[b + MA.BITS] = orBits(a[b + MA.BITS], native);
   g[G.HAS_DATA] = 1;
   a[b + MA.LAST_T] = t;
+  const st = e.mSt;
   const sb = c * S.COUNT;
-  let si = status;
-  if (!(si >= 0 && si < S.COUNT && Math.floor(si) === si)) si = S.FAULT;
-  if (si !== S.VALID && si !== S.OUT_OF_CAL_RANGE) {
-    e.mSt[sb + si]++;
+  if (status !== S.VALID && status !== S.OUT_OF_CAL_RANGE) {
+    st[sb + (status >= 0 && status < S.COUNT && Math.floor(status) === status ? status : S.FAULT)]++;
     return;
   }
-  if (typeof value !== 'number' || !isFinite(value)) {
-    e.mSt[sb + S.FAULT]++;
+  if (!isFinite(value)) {
+    st[sb + S.FAULT]++;
     a[b + MA.REASONS] = a[b + MA.REASONS] | R.NOT_FINITE;
     return;
   }
-  const ch = e.ch;
-  const cb = c * Ch.FIELDS;
   const y = value * ch[cb + Ch.GAIN] + ch[cb + Ch.OFFSET];
   if (y > ch[cb + Ch.RANGE_MAX]) {
-    e.mSt[sb + S.OVERRANGE]++;
+    st[sb + S.OVERRANGE]++;
     a[b + MA.REASONS] = a[b + MA.REASONS] | R.ABOVE_RANGE;
     return;
   }
   const z = ch[cb + Ch.CAL_A] + ch[cb + Ch.CAL_B] * y;
   if (z < ch[cb + Ch.MIN_VALID] || z > ch[cb + Ch.MAX_VALID]) {
-    e.mSt[sb + S.FAULT]++;
+    st[sb + S.FAULT]++;
     a[b + MA.REASONS] = a[b + MA.REASONS] | (z < ch[cb + Ch.MIN_VALID] ? R.BELOW_MIN : R.PHYSICAL);
     return;
   }
-  e.mSt[sb + si]++;
+  st[sb + status]++;
   a[b + MA.N]++;
   a[b + MA.SUM] += z;
   a[b + MA.RAW_SUM] += y;

@@ -9,6 +9,7 @@
 // (signer busy or absent, chain state not saved) stop sealing until the next tick.
 import type { Clock, Sha256 } from '../ports';
 import { advance, hasOutput, pushSample, takeOutput, type Engine, type EngineOutput } from '../cems/engine';
+import { S } from '../cems/codes';
 import { isTimestamp } from '../cems/time';
 import type { Plan } from '../plan/reader';
 import type { EventData, RebootReason, TimeSource } from '../record/schema';
@@ -203,6 +204,8 @@ export function recordsSample(svc: Records, acq: number, ch: number, t: number, 
   }
   svc.st[RS.SAMPLES]++;
   if (ch >= 0) pushSample(svc.o.engine, ch, t, value, status, native);
+  // the window tracker only has work while some analyzer calibrates or is maintained
+  if (status !== S.CALIBRATION && status !== S.MAINTENANCE && svc.o.windows.active === 0) return;
   const ev = windowSample(svc.o.windows, acq, t, status, native);
   if (ev) recordsEvent(svc, ev);
 }

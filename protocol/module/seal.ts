@@ -148,7 +148,7 @@ function engineEventData(svc: Records, ev: EngineEvent): EventData | null {
 }
 
 function periodJob(svc: Records, startMs: number, rows: Float64Array | null, out: EngineOutput, nowMs: number): Job {
-  const p: PeriodJob = { startMs: startMs, periodMs: svc.o.engine.periodMs, rows: rows, subs: out.subs, list: [], parts: [] };
+  const p: PeriodJob = { startMs: startMs, periodMs: svc.o.engine.periodMs, rows: rows, subs: out.subs, list: [], parts: [], vals: null, subOf: [] };
   return {
     kind: 'period', period: p, event: null, part: 0, periodStartMs: startMs, createdMs: nowMs,
     timeSource: svc.timeSource, lastSyncMs: svc.lastSyncMs, syncOffsetMs: svc.syncOffsetMs,

@@ -24,6 +24,10 @@ const MODE_MAINTENANCE = 2;
 
 export interface StatusWindows {
   plan: Plan;
+  /** Channels in a calibration or maintenance mode, plus devices with an open window: 0 means nothing to track. */
+  active: number;
+  /** Per device: its channels in calibration mode and in maintenance mode. */
+  counts: Int16Array;
   acq: Float64Array;
   devices: Float64Array;
   /** Device of each acquired channel; per acquired channel its last mode and whether it was seen in the window. */
@@ -46,7 +50,10 @@ export function createStatusWindows(plan: Plan, acq: Float64Array, groups: Float
     w[d * W.FIELDS + W.START] = -1;
     w[d * W.FIELDS + W.NATIVE] = -1;
   }
-  return { plan: plan, acq: acq, devices: devices, devOf: devOf, chanMode: new Uint8Array(nAcq), inWindow: new Uint8Array(nAcq), w: w };
+  return {
+    plan: plan, active: 0, counts: new Int16Array(nDev * 2), acq: acq, devices: devices, devOf: devOf,
+    chanMode: new Uint8Array(nAcq), inWindow: new Uint8Array(nAcq), w: w,
+  };
 }
 
 function text(sw: StatusWindows, i: number): string {
@@ -74,21 +81,35 @@ function windowEvent(sw: StatusWindows, d: number, endMs: number): EventData {
   return { kind: 'maintenance', startMs: startMs, endMs: endMs, actor: '', detail: { analyzerId: analyzerId, reason: observed + ' channels=' + names.join(',') } };
 }
 
-/** Feeds one sample of acquired channel `a`; returns the event of a window that this sample ends, or null. */
+/**
+ * Feeds one sample of acquired channel `a`; returns the event of a window that this sample ends, or null. Runs for
+ * every sample: while no channel is in a calibration or maintenance mode it returns after one comparison.
+ */
 export function windowSample(sw: StatusWindows, a: number, t: number, status: number, native: number): EventData | null {
+  const m = status === S.CALIBRATION ? MODE_CALIBRATION : status === S.MAINTENANCE ? MODE_MAINTENANCE : MODE_NONE;
+  if (m === MODE_NONE && sw.active === 0) return null;
   if (status === S.COMMS_LOSS) return null;
   const d = sw.devOf[a];
   const b = d * W.FIELDS;
-  sw.chanMode[a] = status === S.CALIBRATION ? MODE_CALIBRATION : status === S.MAINTENANCE ? MODE_MAINTENANCE : MODE_NONE;
-  let mode = MODE_NONE;
-  for (let k = 0; k < sw.devOf.length; k++) {
-    if (sw.devOf[k] !== d) continue;
-    if (sw.chanMode[k] === MODE_CALIBRATION) mode = MODE_CALIBRATION;
-    else if (sw.chanMode[k] === MODE_MAINTENANCE && mode === MODE_NONE) mode = MODE_MAINTENANCE;
+  const prev = sw.chanMode[a];
+  if (m !== prev) {
+    sw.chanMode[a] = m;
+    if (prev !== MODE_NONE) {
+      sw.counts[d * 2 + prev - 1]--;
+      sw.active--;
+    }
+    if (m !== MODE_NONE) {
+      sw.counts[d * 2 + m - 1]++;
+      sw.active++;
+    }
   }
+  const mode = sw.counts[d * 2] > 0 ? MODE_CALIBRATION : sw.counts[d * 2 + 1] > 0 ? MODE_MAINTENANCE : MODE_NONE;
   let ended: EventData | null = null;
-  if (mode !== sw.w[b + W.MODE]) {
-    if (sw.w[b + W.MODE] !== MODE_NONE && t >= sw.w[b + W.START]) ended = windowEvent(sw, d, t);
+  const was = sw.w[b + W.MODE];
+  if (mode !== was) {
+    if (was !== MODE_NONE && t >= sw.w[b + W.START]) ended = windowEvent(sw, d, t);
+    if (was === MODE_NONE) sw.active++;
+    else if (mode === MODE_NONE) sw.active--;
     sw.w[b + W.MODE] = mode;
     sw.w[b + W.START] = t;
     sw.w[b + W.NATIVE] = -1;

@@ -49,6 +49,9 @@ export interface PeriodJob {
   list: number[];
   /** First list index of each part (one entry: not split). */
   parts: number[];
+  /** The dynamic values of every listed quantity (Q.FIELDS each) and its substitute, computed once by planParts. */
+  vals: Float64Array | null;
+  subOf: (Substitute | null)[];
 }
 
 export const MRR_METHOD = 'EU-MRR-2018/2066:Art45-AnnexVIII-Eq4';
@@ -68,7 +71,7 @@ function covering(job: PeriodJob, out: number): Substitute | null {
 
 // Dynamic values of the quantity being written or measured.
 const V = new Float64Array(9);
-const enum Q {
+export const enum Q {
   VALUE,
   RAW,
   N_VALID,
@@ -79,7 +82,7 @@ const enum Q {
   RULE,
   /** Native code: bits (integer), HJ flag (character code) or MODC (0: none). */
   NATIVE,
-  MODC_SUBST,
+  FIELDS,
 }
 let SUB: Substitute | null = null;
 
@@ -222,7 +225,10 @@ export function writePeriodPayload(w: CborWriter, rp: RecordPlan, h: RecordHeade
   byte(w, 0x04);
   head(w, 4, to - from);
   for (let i = from; i < to; i++) {
-    values(rp, job, job.list[i]);
+    if (job.vals) {
+      V.set(job.vals.subarray(i * Q.FIELDS, (i + 1) * Q.FIELDS));
+      SUB = job.subOf[i];
+    } else values(rp, job, job.list[i]);
     writeQuantity(w, rp, job.list[i]);
   }
   byte(w, 0x05);
@@ -271,6 +277,7 @@ function partStarts(base: number, sizes: number[], budget: number, count: number
  */
 export function planParts(w: CborWriter, rp: RecordPlan, h: RecordHeader, job: PeriodJob, budget: number): void {
   job.list = quantityList(rp, job);
+  job.vals = null;
   const seq = h.seq;
   const start = w.n;
   h.seq = MAX_SEQ;
@@ -280,11 +287,16 @@ export function planParts(w: CborWriter, rp: RecordPlan, h: RecordHeader, job: P
   w.n = start;
   const sizes: number[] = [];
   let total = base + headSize(job.list.length) - headSize(0);
+  const vals = new Float64Array(job.list.length * Q.FIELDS);
+  job.subOf = [];
   for (let i = 0; i < job.list.length; i++) {
     values(rp, job, job.list[i]);
+    vals.set(V, i * Q.FIELDS);
+    job.subOf.push(SUB);
     sizes.push(quantitySize(rp, job.list[i]));
     total += sizes[i];
   }
+  job.vals = vals;
   job.parts = [0];
   if (total <= budget) return;
   // the marker's size depends on the number of parts: grow the assumed count until its size class holds
