@@ -1,8 +1,8 @@
 // Emissions engine: cost of processing one minute of samples for a 10-channel stack in Node (sample intake, minute
 // pipeline, hourly and daily closes, output hand-over), at 12 and at 60 samples per minute per channel. The same loop
-// (protocol/cems/bench-loop.ts processMinutes) runs unchanged in the Espruino-profile sandbox.
-import { compileConfig } from '../protocol/cems/config';
-import { BENCH_CHANNELS, benchConfig, processMinutes } from '../protocol/cems/bench-loop';
+// (test/kit/cems-bench.ts processMinutes) runs unchanged in the Espruino-profile sandbox.
+import { BENCH_CHANNELS, benchConfig, processMinutes } from '../test/kit/cems-bench';
+import { engineOf } from '../test/kit/engine';
 
 export interface BenchResult {
   name: string;
@@ -20,7 +20,7 @@ function usPerMinute(perMinute: number): number {
 }
 
 export function runBench(): BenchResult[] {
-  const outputs = compileConfig(benchConfig(5000)).outputs.length;
+  const outputs = engineOf(benchConfig(5000)).e.nOut;
   const stack = BENCH_CHANNELS.length + ' channels, ' + outputs + ' outputs, EU IED LCP';
   const out: BenchResult[] = [];
   for (const perMinute of [12, 60]) {

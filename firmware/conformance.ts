@@ -8,8 +8,8 @@ import { openSecureElement } from './atecc608/secure-element';
 import { sha256 } from './platform';
 import { toHex } from '../protocol/bytes';
 import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors, type AteccSignDone } from '../protocol/atecc608/vectors';
-import { processMinutes } from '../protocol/cems/bench-loop';
-import { runCemsVectorsHex } from '../protocol/cems/vectors';
+import { processMinutes } from '../test/kit/cems-bench';
+import { runCemsVectorsHex } from '../test/kit/cems-vectors';
 import { consoleTranscriptVector } from '../protocol/console/vectors';
 import { decodeLoop } from '../protocol/modbus/bench-loop';
 import {

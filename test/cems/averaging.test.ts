@@ -1,11 +1,30 @@
 // Validity rules at their boundaries: exactly at the threshold (valid) and one below (invalid), per jurisdiction.
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../../protocol/sample';
-import type { CemsEngine } from '../../protocol/cems/engine';
-import { engine, feedStackMinute, flush, gasConfig, DAY, HOUR, MIN, T0, dayOf, periodOf, minuteValue, feedMinute } from './helpers';
+import { Modc } from '../../protocol/cems/codes';
+import { Eng, OutMin } from '../../protocol/plan/format';
+import { outputOf } from '../kit/engine';
+import {
+  engine,
+  feedStackMinute,
+  flush,
+  gasConfig,
+  DAY,
+  HOUR,
+  MIN,
+  T0,
+  dayOf,
+  dayRule,
+  periodOf,
+  periodRule,
+  minuteValue,
+  feedMinute,
+  outputDef,
+  type TestEngine,
+} from './helpers';
 
 /** Feeds `valid` full minutes of SO2 = 100 ppm from the period start; the rest of the period gets `rest` or nothing. */
-function hour(e: CemsEngine, start: number, valid: number, perMinute: number, rest?: Status, minutes = 60): void {
+function hour(e: TestEngine, start: number, valid: number, perMinute: number, rest?: Status, minutes = 60): void {
   for (let m = 0; m < minutes; m++) {
     if (m < valid) feedStackMinute(e, start + m * MIN, perMinute, 100);
     else if (rest) feedStackMinute(e, start + m * MIN, perMinute, 999, () => rest);
@@ -25,7 +44,7 @@ describe('China HJ 76 / HJ 212', () => {
     expect(bad.v).toBe(100); // the 11 valid samples are still averaged, but the minute does not count
   });
 
-  it('hour: 45 valid minutes are valid, 44 are not (k >= 45); the flag names the cause', () => {
+  it('hour: 45 valid minutes are valid, 44 are not (k >= 45); the cause behind the flag is named', () => {
     const e = engine(gasConfig('CN_HJ'));
     hour(e, T0, 45, 12);
     hour(e, T0 + HOUR, 44, 12);
@@ -33,20 +52,19 @@ describe('China HJ 76 / HJ 212', () => {
     const out = flush(e, T0 + 3 * HOUR);
     const ok = periodOf(out, 'so2.dry', T0);
     expect(ok.status).toBe('VALID');
-    expect(ok.hj).toBe('N');
+    expect(ok.cause).toBe('');
     expect(ok.nValid).toBe(45);
-    expect(ok.rule).toBe('CN_HJ:MIN_MINUTES:45');
+    expect(periodRule(e)).toBe('MIN_MINUTES:45');
     const missing = periodOf(out, 'so2.dry', T0 + HOUR);
     expect(missing.status).toBe('INSUFFICIENT_DATA');
-    expect(missing.cause).toBe('COMMS_LOSS');
-    expect(missing.hj).toBe('B');
+    expect(missing.cause).toBe('COMMS_LOSS'); // HJ 212 flag B
     expect(missing.reported).toBeNaN();
     const cal = periodOf(out, 'so2.dry', T0 + 2 * HOUR);
-    expect(cal.cause).toBe('CALIBRATION');
-    expect(cal.hj).toBe('C');
+    expect(cal.status).toBe('INSUFFICIENT_DATA');
+    expect(cal.cause).toBe('CALIBRATION'); // HJ 212 flag C
     // calibration values (999) never enter the mean
     expect(cal.v).toBeCloseTo(periodOf(out, 'so2.dry', T0).v, 12);
-    expect(out.substitutes).toHaveLength(0); // HJ: flagged, never filled
+    expect(out.subs).toHaveLength(0); // HJ: flagged, never filled
   });
 
   it('day: 20 valid hours are valid, 19 are not (m >= 20)', () => {
@@ -60,7 +78,7 @@ describe('China HJ 76 / HJ 212', () => {
     expect(d1.nInvalid).toBe(4);
     const d2 = dayOf(out, 'so2.dry', T0 + DAY);
     expect(d2.status).toBe('INSUFFICIENT_DATA');
-    expect(d2.hj).toBe('B');
+    expect(d2.cause).toBe('COMMS_LOSS'); // HJ 212 flag B
   });
 
   it('the minute rule is checked against the scan interval at configuration time', async () => {
@@ -81,7 +99,8 @@ describe('EU MRR Art. 44: >= 80 % of the data points', () => {
     const out = flush(e, T0 + 2 * HOUR);
     const ok = periodOf(out, 'co2.dry', T0);
     expect(ok.samples).toBe(576);
-    expect(ok.samplesExpected).toBe(720);
+    expect(e.e.eng[Eng.PERIOD_MINUTES] * e.e.eng[Eng.SAMPLES_PER_MINUTE]).toBe(720);
+    expect(periodRule(e)).toBe('SAMPLE_FRACTION:80/100');
     expect(ok.status).toBe('VALID');
     const bad = periodOf(out, 'co2.dry', T0 + HOUR);
     expect(bad.samples).toBe(575);
@@ -106,7 +125,7 @@ describe('EU IED: day invalidation and CI subtraction', () => {
     const d1 = dayOf(out, 'so2.ref', T0);
     expect(d1.status).toBe('VALID');
     expect(d1.nInvalid).toBe(3);
-    expect(d1.rule).toBe('EU_IED_LCP:MAX_INVALID:3');
+    expect(dayRule(e)).toBe('MAX_INVALID:3');
     expect(dayOf(out, 'so2.ref', T0 + DAY).status).toBe('INSUFFICIENT_DATA');
   });
 
@@ -115,7 +134,8 @@ describe('EU IED: day invalidation and CI subtraction', () => {
     for (let p = 0; p < 43; p++) hour(e, T0 + p * 30 * MIN, 30, 12, undefined, 30);
     for (let p = 0; p < 42; p++) hour(e, T0 + DAY + p * 30 * MIN, 30, 12, undefined, 30);
     const out = flush(e, T0 + 2 * DAY);
-    expect(periodOf(out, 'so2.ref', T0).minutes).toBe(30);
+    expect(e.e.periodMs).toBe(30 * MIN);
+    expect(periodOf(out, 'so2.ref', T0 + 30 * MIN).nMinutes).toBe(30);
     expect(dayOf(out, 'so2.ref', T0).status).toBe('VALID');
     expect(dayOf(out, 'so2.ref', T0 + DAY).status).toBe('INSUFFICIENT_DATA');
   });
@@ -148,13 +168,13 @@ describe('EU IED: day invalidation and CI subtraction', () => {
     const out = flush(e, T0 + DAY);
     const p = periodOf(out, 'so2.ref', T0);
     expect(p.status).toBe('OUT_OF_CAL_RANGE');
-    expect(p.hj).toBe('N');
+    expect(p.cause).toBe('');
     expect(dayOf(out, 'so2.ref', T0).nOutOfCal).toBe(1);
   });
 });
 
 describe('US Part 75 §75.10(d)(1) and Part 60: quadrants', () => {
-  function minutesAt(e: CemsEngine, start: number, offsets: number[], status: Status = 'VALID'): void {
+  function minutesAt(e: TestEngine, start: number, offsets: number[], status: Status = 'VALID'): void {
     for (const m of offsets) feedStackMinute(e, start + m * MIN, 4, 100, () => status);
   }
 
@@ -165,12 +185,12 @@ describe('US Part 75 §75.10(d)(1) and Part 60: quadrants', () => {
     const out = flush(e, T0 + 2 * HOUR);
     const ok = periodOf(out, 'so2.dry', T0);
     expect(ok.status).toBe('VALID');
-    expect(ok.modc).toBe('01');
-    expect(ok.rule).toBe('US_P75:QUADRANT');
+    expect(ok.modc).toBe(Modc.PRIMARY);
+    expect(periodRule(e)).toBe('QUADRANT');
     const bad = periodOf(out, 'so2.dry', T0 + HOUR);
     expect(bad.status).toBe('INSUFFICIENT_DATA');
     expect(bad.pendingSubstitution).toBe(true);
-    expect(bad.modc).toBe('');
+    expect(bad.modc).toBe(Modc.NONE);
   });
 
   it('in a calibration hour two valid points 15 minutes apart suffice, 14 minutes apart do not', () => {
@@ -193,7 +213,7 @@ describe('US Part 75 §75.10(d)(1) and Part 60: quadrants', () => {
     expect(periodOf(out, 'so2.dry', T0).status).toBe('VALID');
     const off = periodOf(out, 'so2.dry', T0 + HOUR);
     expect(off.status).toBe('STOPPED');
-    expect(off.hj).toBe('F');
+    expect(off.cause).toBe('');
     expect(off.pendingSubstitution).toBe(false);
   });
 
@@ -204,8 +224,10 @@ describe('US Part 75 §75.10(d)(1) and Part 60: quadrants', () => {
     const out = flush(e, T0 + 2 * HOUR);
     const ok = periodOf(out, 'so2.ref', T0);
     expect(ok.status).toBe('VALID');
-    expect(ok.modc).toBe('');
-    expect(ok.basis.o2Ref).toBe(7);
+    expect(ok.modc).toBe(Modc.NONE);
+    expect(periodRule(e)).toBe('QUADRANT');
+    expect(outputDef(e, 'so2.ref').basis.o2Ref).toBe(7);
+    expect(e.e.om[outputOf(e, 'so2.ref') * OutMin.FIELDS + OutMin.O2_REF]).toBe(7);
     expect(periodOf(out, 'so2.ref', T0 + HOUR).status).toBe('INSUFFICIENT_DATA');
   });
 });
@@ -223,6 +245,7 @@ describe('Korea and Canada (configured rules)', () => {
   it('Canada: hourly quadrant rule at 15 degC reference conditions', () => {
     const e = engine(gasConfig('CA_ECCC'));
     expect(e.cfg.conditions.id).toBe('S15C');
+    expect(e.e.eng[Eng.T_REF_K]).toBe(288.15);
     for (const m of [1, 16, 31, 46]) feedStackMinute(e, T0 + m * MIN, 4, 100);
     expect(periodOf(flush(e, T0 + HOUR), 'so2.dry', T0).status).toBe('VALID');
   });

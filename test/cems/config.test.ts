@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { compileConfig, validateConfig } from '../../protocol/cems/config';
 import { checkMassBasis, co2MassRate, massRate, O2_ACTUAL } from '../../protocol/cems/convert';
 import { COND_N0C, COND_S20C } from '../../protocol/cems/conditions';
-import { createEngine, pushSample } from '../../protocol/cems/engine';
-import { statusIndex } from '../../protocol/cems/status';
-import type { Status } from '../../protocol/sample';
+import { G, pushSample } from '../../protocol/cems/engine';
+import { S } from '../../protocol/cems/codes';
 import { PROFILES } from '../../protocol/cems/profiles';
 import { errorCode } from '../../protocol/errors';
-import { benchConfig } from '../../protocol/cems/bench-loop';
-import { WORKED_STACK_CONFIG } from '../../protocol/cems/vectors';
-import { gasConfig, sample, T0 } from './helpers';
+import { lookup } from '../../protocol/own';
+import { benchConfig } from '../kit/cems-bench';
+import { MRR_CO2_CONFIG, WORKED_STACK_CONFIG } from '../kit/cems-vectors';
+import { engine, gasConfig, T0 } from './helpers';
 
 function errors(input: unknown): { [path: string]: string } {
   const r = validateConfig(input);
@@ -137,6 +137,7 @@ describe('path-named errors', () => {
 
   it('the shipped configurations compile', () => {
     expect(validateConfig(WORKED_STACK_CONFIG).errors).toEqual([]);
+    expect(validateConfig(MRR_CO2_CONFIG).errors).toEqual([]);
     expect(validateConfig(benchConfig(5000)).errors).toEqual([]);
     expect(validateConfig(benchConfig(1000)).errors).toEqual([]);
   });
@@ -204,13 +205,19 @@ describe('names that are Object.prototype members', () => {
     expect(r.errors.map((e) => e.path + ' ' + e.code)).toEqual(['channels[1].id CEMS_CFG_ID', 'o2Channel CEMS_CFG_REF']);
   });
 
-  it('the engine rejects a sample for channel "toString" as an unknown channel; statusIndex knows no such status', () => {
-    const e = createEngine(compileConfig(gasConfig('EU_MRR')), null);
-    for (const name of PROTO_NAMES) pushSample(e, sample(name, T0, 1));
-    pushSample(e, sample('so2', T0, 1));
-    expect(e.state.rejected.unknownChannel).toBe(PROTO_NAMES.length);
-    for (const name of PROTO_NAMES) expect(statusIndex(name as Status)).toBe(-1);
-    expect(statusIndex('FAULT')).toBe(3);
+  it('"toString" resolves to no channel or output; the engine counts a sample for what is no channel index as unknown', () => {
+    const e = engine(gasConfig('EU_MRR'));
+    for (const name of PROTO_NAMES) {
+      expect(lookup(e.cfg.chanIndex, name)).toBeUndefined();
+      expect(lookup(e.cfg.outIndex, name)).toBeUndefined();
+    }
+    const notChannels = [-1, e.e.nCh, 0.5, NaN];
+    for (const c of notChannels) pushSample(e.e, c, T0, 1, S.VALID, 0);
+    expect(e.e.g[G.UNKNOWN_CHANNEL]).toBe(notChannels.length);
+    expect(e.e.g[G.STARTED]).toBe(0);
+    pushSample(e.e, e.cfg.chanIndex.so2, T0, 1, S.VALID, 0);
+    expect(e.e.g[G.UNKNOWN_CHANNEL]).toBe(notChannels.length);
+    expect(e.e.g[G.STARTED]).toBe(1);
   });
 });
 

@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { bundleSource } from '../../scripts/build';
 import { checkEspruinoCode } from '../../scripts/espruino-gate';
 import { EspruinoMachine } from '../../host-sim/espruino/sandbox';
-import { runCemsVectorsHex, float64Hex } from '../../protocol/cems/vectors';
-import { processMinutes } from '../../protocol/cems/bench-loop';
+import { runCemsVectorsHex, float64Hex } from '../kit/cems-vectors';
+import { processMinutes } from '../kit/cems-bench';
 
 const ENTRY = `
-import { runCemsVectorsHex, float64Hex } from './protocol/cems/vectors';
-import { processMinutes } from './protocol/cems/bench-loop';
+import { runCemsVectorsHex, float64Hex } from './test/kit/cems-vectors';
+import { processMinutes } from './test/kit/cems-bench';
 (globalThis as any).CEMS_CONFORMANCE = {
   vectors: runCemsVectorsHex,
   bench: function (n: number, perMinute: number) { return float64Hex(processMinutes(n, perMinute)); },

@@ -3,38 +3,37 @@
 // conditions (static pressure, temperature in degC), O2 and flows keep their sign. No other profile floors anything
 // but the IED CI-validated value.
 import { describe, expect, it } from 'vitest';
-import type { CemsEngine, PeriodValue } from '../../protocol/cems/engine';
+import { Modc, R } from '../../protocol/cems/codes';
 import { PROFILES } from '../../protocol/cems/profiles';
 import { QUANTITIES } from '../../protocol/cems/quantities';
-import { R_NEGATIVE_TO_ZERO } from '../../protocol/cems/reasons';
-import { engine, feedMinute, flush, gasConfig, HOUR, MIN, T0, periodOf } from './helpers';
+import { engine, feedMinute, flush, gasConfig, HOUR, MIN, T0, outputDef, periodOf, type PeriodView, type TestEngine } from './helpers';
 
 type Values = { [channel: string]: number };
 
 /** Feeds one hour of constant values, at the config's scan interval, and returns the output up to its end. */
-function hour(e: CemsEngine, values: Values) {
+function hour(e: TestEngine, values: Values) {
   const channels = Object.keys(values);
   const perMinute = e.cfg.samplesPerMinute;
   for (let m = 0; m < 60; m++) feedMinute(e, channels, T0 + m * MIN, perMinute, (c) => values[c]);
   return flush(e, T0 + HOUR);
 }
 
-function expectKept(p: PeriodValue, v: number, modc: string): void {
+function expectKept(p: PeriodView, v: number, modc: number): void {
   expect(p.status).toBe('VALID');
   expect(p.v).toBe(v);
   expect(p.reported).toBe(v);
   expect(p.modc).toBe(modc);
-  expect(p.reasons & R_NEGATIVE_TO_ZERO).toBe(0);
+  expect(p.reasons & R.NEGATIVE_TO_ZERO).toBe(0);
   expect(p.ciSubtracted).toBe(0);
 }
 
-function expectZeroed(p: PeriodValue): void {
+function expectZeroed(e: TestEngine, p: PeriodView): void {
   expect(p.status).toBe('VALID');
   expect(p.v).toBeLessThan(0);
   expect(p.reported).toBe(0);
-  expect(p.modc).toBe('21');
-  expect(p.reasons & R_NEGATIVE_TO_ZERO).toBe(R_NEGATIVE_TO_ZERO);
-  expect(p.total).toBe(p.totalUnit ? 0 : NaN);
+  expect(p.modc).toBe(Modc.NEGATIVE_TO_ZERO);
+  expect(p.reasons & R.NEGATIVE_TO_ZERO).toBe(R.NEGATIVE_TO_ZERO);
+  expect(p.total).toBe(outputDef(e, p.q).totalUnit ? 0 : NaN);
 }
 
 /** Part 75 stack: SO2 that may read below zero, O2, moisture, velocity flow, measured stack T and static pressure. */
@@ -60,20 +59,21 @@ const STACK: Values = { so2: 100, o2: 6, h2o: 10, vel: 10, temp: -5, ps: -490 };
 describe('Part 75 negative-to-zero (MODC 21) applies only to the quantities Part 75 reports that way', () => {
   it('a static pressure of -490 Pa and a flue temperature of -5 degC stay negative with MODC 01', () => {
     const out = hour(engine(p75Stack()), STACK);
-    expectKept(periodOf(out, 'ps', T0), -490, '01');
-    expectKept(periodOf(out, 'temp', T0), -5, '01');
+    expectKept(periodOf(out, 'ps', T0), -490, Modc.PRIMARY);
+    expectKept(periodOf(out, 'temp', T0), -5, Modc.PRIMARY);
     // The flow normalized with them is computed from the negative values, not from zero.
     const flow = periodOf(out, 'flow.ndry', T0);
     expect(flow.reported).toBeCloseTo(((((3600 * 10 * 10 * 293.15) / 268.15) * (101325 - 490)) / 101325) * 0.9, 6);
   });
 
   it('a negative SO2 hourly value becomes 0 with MODC 21, measured, dry and as an emission rate', () => {
-    const out = hour(engine(p75Stack()), { ...STACK, so2: -2 });
-    for (const q of ['so2', 'so2.dry', 'so2.mass']) expectZeroed(periodOf(out, q, T0));
+    const e = engine(p75Stack());
+    const out = hour(e, { ...STACK, so2: -2 });
+    for (const q of ['so2', 'so2.dry', 'so2.mass']) expectZeroed(e, periodOf(out, q, T0));
     expect(periodOf(out, 'so2.dry', T0).v).toBeCloseTo((-2 * 64.064) / ((8.314462618 * 293.15) / 101.325), 9); // Vm at 20 degC, 1 atm
     // The stack conditions of the same hour are untouched.
-    expectKept(periodOf(out, 'ps', T0), -490, '01');
-    expect(periodOf(out, 'flow.ndry', T0).modc).toBe('01');
+    expectKept(periodOf(out, 'ps', T0), -490, Modc.PRIMARY);
+    expect(periodOf(out, 'flow.ndry', T0).modc).toBe(Modc.PRIMARY);
   });
 
   it('the day mean is built from the zeroed value; a negative pressure day stays negative', () => {
@@ -90,17 +90,18 @@ describe('Part 75 negative-to-zero (MODC 21) applies only to the quantities Part
     const cfg = p75Stack([{ id: 'h2o_aux', quantity: 'H2O', unit: 'pct', minValid: -5 }]) as { channels: { [k: string]: unknown }[] };
     cfg.channels[1] = { id: 'o2', quantity: 'O2', unit: 'pct', minValid: -1 };
     cfg.channels[3] = { id: 'vel', quantity: 'VELOCITY', unit: 'm/s', minValid: -20 };
-    const out = hour(engine(cfg), { ...STACK, h2o_aux: -1, o2: -0.5, vel: -10 });
-    expectZeroed(periodOf(out, 'h2o_aux', T0));
-    expectKept(periodOf(out, 'o2', T0), -0.5, '01');
-    expectKept(periodOf(out, 'o2.dry', T0), -0.5, '01');
+    const e = engine(cfg);
+    const out = hour(e, { ...STACK, h2o_aux: -1, o2: -0.5, vel: -10 });
+    expectZeroed(e, periodOf(out, 'h2o_aux', T0));
+    expectKept(periodOf(out, 'o2', T0), -0.5, Modc.PRIMARY);
+    expectKept(periodOf(out, 'o2.dry', T0), -0.5, Modc.PRIMARY);
     const act = periodOf(out, 'flow.act', T0);
     expect(act.v).toBeLessThan(0);
     expect(act.reported).toBe(act.v);
-    expect(act.modc).toBe('01');
+    expect(act.modc).toBe(Modc.PRIMARY);
     expect(periodOf(out, 'flow.ndry', T0).reported).toBeLessThan(0);
     // An emission rate is floored whatever makes it negative.
-    expectZeroed(periodOf(out, 'so2.mass', T0));
+    expectZeroed(e, periodOf(out, 'so2.mass', T0));
   });
 
   it('the rule is a property of every quantity: concentrations and moisture yes, stack conditions and O2 no', () => {
@@ -117,19 +118,19 @@ describe('other profiles floor nothing but the IED CI-validated value', () => {
       cfg.channels.push({ id: 'temp', quantity: 'TEMPERATURE', unit: 'degC' }, { id: 'ps', quantity: 'STATIC_PRESSURE', unit: 'Pa' });
       const e = engine(cfg);
       const out = hour(e, { so2: -2, o2: 6, temp: -5, ps: -490 });
-      const modc = id === 'US_P75' ? '01' : '';
+      const modc = id === 'US_P75' ? Modc.PRIMARY : Modc.NONE;
       expectKept(periodOf(out, 'ps', T0), -490, modc);
       expectKept(periodOf(out, 'temp', T0), -5, modc);
       const dry = periodOf(out, 'so2.dry', T0);
-      if (id === 'US_P75') expectZeroed(dry);
-      else expectKept(dry, dry.v, '');
+      if (id === 'US_P75') expectZeroed(e, dry);
+      else expectKept(dry, dry.v, Modc.NONE);
       expect(dry.v).toBeLessThan(0);
       const ref = out.periods.find((p) => p.q === 'so2.ref');
       // IED: reported = max(0, v - CI% x ELV) on the normalized value only.
       if (ref && ref.ciSubtracted > 0) {
         expect(id.indexOf('EU_IED')).toBe(0);
         expect(ref.reported).toBe(0);
-        expect(ref.modc).toBe('');
+        expect(ref.modc).toBe(Modc.NONE);
       } else if (ref) expect(ref.reported).toBe(ref.v);
     });
   }

@@ -1,10 +1,16 @@
 // The channel pipeline through the engine: scale and QAL2 calibration, unit conversion, NOx as NO2, wet to dry,
 // actual to reference conditions, flow sources, CO2e, EN 14181 calibration-range surveillance and state persistence.
 import { describe, expect, it } from 'vitest';
-import { createEngine, pushSample, takeOutput } from '../../protocol/cems/engine';
-import { calRangeAdd, newCalRangeState, weekStart } from '../../protocol/cems/calrange';
+import { CAL, takeOutput } from '../../protocol/cems/engine';
+import { calRangeAdd, weekStart } from '../../protocol/cems/calrange';
+import { encodeEngineSnapshot, restoreEngineSnapshot } from '../../protocol/cems/snapshot';
+import { errorCode } from '../../protocol/errors';
 import { compileConfig } from '../../protocol/cems/config';
-import { DAY, HOUR, MIN, T0, engine, feedMinute, flush, minuteValue, periodOf, sample } from './helpers';
+import { engineSections } from '../../protocol/plan/compile-engine';
+import { writePlan } from '../../protocol/plan/writer';
+import { PlanHeader } from '../../protocol/plan/format';
+import { nodeSha256 } from '../../host-sim/record/node-sha256';
+import { DAY, HOUR, MIN, T0, engine, feedMinute, flush, minuteValue, outputDef, periodOf, push, type TestEngine } from './helpers';
 
 const NO_CONTEXT = { profile: 'EU_MRR', scanIntervalMs: 5000 };
 
@@ -22,8 +28,7 @@ describe('channel pipeline', () => {
     expect(p.raw).toBe(50); // before the calibration function, as the record's raw value
     expect(p.v).toBeCloseTo(1.5 + 1.02 * 50, 12);
     expect(periodOf(out, 'co.dry', T0).raw).toBeNaN();
-    const def = e.cfg.outputs[e.cfg.outIndex['co.dry']];
-    expect(def).toMatchObject({ calId: 'QAL2-2026-03', calDate: '2026-03-14', unit: 'mg/m3' });
+    expect(outputDef(e, 'co.dry')).toMatchObject({ calId: 'QAL2-2026-03', calDate: '2026-03-14', unit: 'mg/m3' });
   });
 
   it('NOx = NO + NO2 in ppm, reported as NO2 (C5: 150 + 10 ppm -> 328.41 mg/m3 at 0 degC)', () => {
@@ -130,7 +135,7 @@ describe('channel pipeline', () => {
     const rec = flush(e, T0 + MIN).minutes[0];
     const co2 = minuteValue(e, rec, 'co2.mass').v;
     const n2o = minuteValue(e, rec, 'n2o.mass').v;
-    expect(e.cfg.outputs[e.cfg.outIndex['n2o.mass']].unit).toBe('kg/h');
+    expect(outputDef(e, 'n2o.mass').unit).toBe('kg/h');
     expect(minuteValue(e, rec, 'co2e.mass').v).toBeCloseTo(co2 + (265 * n2o) / 1000, 9);
   });
 
@@ -148,7 +153,7 @@ describe('channel pipeline', () => {
     for (let h = 0; h < 3; h++) for (let m = 0; m < 60; m++) feedMinute(e, ['co2', 'q'], T0 + h * HOUR + m * MIN, 12, (c) => (c === 'co2' ? 12 : 250000));
     const out = flush(e, T0 + DAY);
     const p = periodOf(out, 'co2.mass', T0);
-    expect(p.totalUnit).toBe('t');
+    expect(outputDef(e, 'co2.mass').totalUnit).toBe('t');
     expect(p.total).toBeCloseTo(58.905, 3);
     const d = out.days.find((x) => x.q === 'co2.mass')!;
     expect(d.total).toBeCloseTo(3 * 58.905, 2);
@@ -156,23 +161,31 @@ describe('channel pipeline', () => {
   });
 });
 
+/** A calibration-range surveillance row (CAL.*) as the engine keeps one per output with a valid calibration range. */
+function calRow(): Float64Array {
+  const s = new Float64Array(CAL.FIELDS);
+  s[CAL.ON] = 1;
+  s[CAL.WEEK_START] = -1;
+  return s;
+}
+
 describe('EN 14181 valid calibration range surveillance', () => {
   it('more than 40 % of one week outside triggers a QAL2 when the week closes', () => {
-    const s = newCalRangeState('Q1');
+    const s = calRow();
     const w = weekStart(T0);
-    for (let i = 0; i < 10; i++) calRangeAdd(s, w + i * HOUR, i < 4);
-    expect(calRangeAdd(s, w + 7 * DAY, false)).toBe('');
-    const s2 = newCalRangeState('Q1');
-    for (let i = 0; i < 10; i++) calRangeAdd(s2, w + i * HOUR, i < 5);
-    expect(calRangeAdd(s2, w + 7 * DAY, false)).toBe('WEEK_OVER_40_PCT');
+    for (let i = 0; i < 10; i++) calRangeAdd(s, 0, w + i * HOUR, i < 4);
+    expect(calRangeAdd(s, 0, w + 7 * DAY, false)).toBe('');
+    const s2 = calRow();
+    for (let i = 0; i < 10; i++) calRangeAdd(s2, 0, w + i * HOUR, i < 5);
+    expect(calRangeAdd(s2, 0, w + 7 * DAY, false)).toBe('WEEK_OVER_40_PCT');
   });
 
   it('more than 5 % outside for more than 5 consecutive weeks triggers a QAL2', () => {
-    const s = newCalRangeState('Q1');
+    const s = calRow();
     const w = weekStart(T0);
     const triggers: string[] = [];
     for (let week = 0; week < 7; week++) {
-      for (let i = 0; i < 100; i++) triggers.push(calRangeAdd(s, w + week * 7 * DAY + i * HOUR, i < 6));
+      for (let i = 0; i < 100; i++) triggers.push(calRangeAdd(s, 0, w + week * 7 * DAY + i * HOUR, i < 6));
     }
     expect(triggers.filter((t) => t)).toEqual(['OVER_5_PCT_FOR_5_WEEKS']);
   });
@@ -182,41 +195,64 @@ describe('EN 14181 valid calibration range surveillance', () => {
   });
 });
 
+/** The hash of the plan an engine configuration compiles to (what snapshots are bound to). */
+function planHash(config: object): Uint8Array {
+  const bytes = writePlan(engineSections(compileConfig(config)), nodeSha256);
+  return bytes.subarray(PlanHeader.HASH_AT, PlanHeader.HASH_AT + PlanHeader.HASH_BYTES);
+}
+
 describe('state persistence', () => {
-  it('a structured clone of the state continues exactly like the original engine', () => {
-    const cfg = compileConfig({
-      profile: 'US_P75',
-      sourceType: 'BOILER',
-      scanIntervalMs: 15000,
-      channels: [
-        { id: 'so2', quantity: 'SO2', unit: 'ppm', mpc: 2000 },
-        { id: 'o2', quantity: 'O2', unit: 'pct' },
-      ],
-    });
-    const a = createEngine(cfg, null);
-    const feed = (e: ReturnType<typeof createEngine>, from: number, to: number) => {
+  const P75 = {
+    profile: 'US_P75',
+    sourceType: 'BOILER',
+    scanIntervalMs: 15000,
+    channels: [
+      { id: 'so2', quantity: 'SO2', unit: 'ppm', mpc: 2000 },
+      { id: 'o2', quantity: 'O2', unit: 'pct' },
+    ],
+  };
+
+  it('an engine restored from a snapshot continues exactly like the original engine', () => {
+    const a = engine(P75);
+    const feed = (e: TestEngine, from: number, to: number) => {
       for (let m = from; m < to; m++) {
         if (m >= 70 && m < 140) continue; // a gap: Part 75 substitution pending across the snapshot
         for (let k = 0; k < 4; k++) {
-          pushSample(e, sample('so2', T0 + m * MIN + k * 15000, 100 + (m % 7)));
-          pushSample(e, sample('o2', T0 + m * MIN + k * 15000 + 1, 6));
+          push(e, 'so2', T0 + m * MIN + k * 15000, 100 + (m % 7));
+          push(e, 'o2', T0 + m * MIN + k * 15000 + 1, 6);
         }
       }
     };
     feed(a, 0, 100);
-    takeOutput(a);
-    const b = createEngine(cfg, structuredClone(a.state));
+    takeOutput(a.e);
+    const hash = planHash(P75);
+    const b = engine(P75);
+    restoreEngineSnapshot(b.e, encodeEngineSnapshot(a.e, hash), hash);
+    a.minutes.length = 0;
     feed(a, 100, 300);
     feed(b, 100, 300);
-    const oa = takeOutput(a);
-    const ob = takeOutput(b);
+    const oa = takeOutput(a.e);
+    const ob = takeOutput(b.e);
     expect(ob).toEqual(oa);
-    expect(oa.substitutes.length).toBeGreaterThan(0);
+    expect(b.minutes).toEqual(a.minutes);
+    expect(a.minutes.length).toBeGreaterThan(100);
+    expect(oa.subs.length).toBeGreaterThan(0);
   });
 
-  it('a state from another configuration is refused with a coded error', () => {
-    const one = compileConfig({ ...NO_CONTEXT, channels: [{ id: 'co2', quantity: 'CO2', unit: 'pct' }] });
-    const two = compileConfig({ ...NO_CONTEXT, channels: [{ id: 'co2', quantity: 'CO2', unit: 'pct' }, { id: 'co', quantity: 'CO', unit: 'ppm' }] });
-    expect(() => createEngine(two, createEngine(one, null).state)).toThrow(/CEMS_STATE_MISMATCH/);
+  it('a snapshot of another configuration is refused with a coded error and changes nothing', () => {
+    const one = { profile: 'EU_MRR', scanIntervalMs: 5000, channels: [{ id: 'co2', quantity: 'CO2', unit: 'pct' }] };
+    const two = { ...one, channels: [...one.channels, { id: 'co', quantity: 'CO', unit: 'ppm' }] };
+    const a = engine(one);
+    feedMinute(a, ['co2'], T0, 12, 10);
+    const b = engine(two);
+    const before = encodeEngineSnapshot(b.e, planHash(two));
+    let code = 'none';
+    try {
+      restoreEngineSnapshot(b.e, encodeEngineSnapshot(a.e, planHash(one)), planHash(two));
+    } catch (err) {
+      code = errorCode(err);
+    }
+    expect(code).toBe('ENGINE_SNAPSHOT_CONFIG');
+    expect(encodeEngineSnapshot(b.e, planHash(two))).toEqual(before);
   });
 });

@@ -1,20 +1,13 @@
 // Substitution: MRR Annex VIII Eq. 4 and the Part 75 standard missing-data ladder, each value marked with method and
 // native code; HJ profiles flag and never fill.
 import { describe, expect, it } from 'vitest';
-import {
-  mrrAdd,
-  mrrSubstitute,
-  mrrYear,
-  newMrrState,
-  newP75State,
-  p75Availability,
-  p75Closed,
-  p75Missing,
-  p75Valid,
-  type P75State,
-} from '../../protocol/cems/substitution';
-import { V2_HOURLY_CO2 } from '../../protocol/cems/vectors';
-import { engine, feedMinute, flush, gasConfig, HOUR, MIN, T0, periodOf } from './helpers';
+import { newP75State, p75Availability, p75Closed, p75Missing, p75Valid, type P75State } from '../../protocol/cems/p75';
+import { Modc } from '../../protocol/cems/codes';
+import { EventCode, MRR, SubstMethod, takeOutput } from '../../protocol/cems/engine';
+import { OutClose } from '../../protocol/plan/format';
+import { MRR_CO2_CONFIG, V2_HOURLY_CO2 } from '../kit/cems-vectors';
+import { closePeriodWithMean, engineOf, outputOf } from '../kit/engine';
+import { engine, feedMinute, flush, gasConfig, HOUR, MIN, T0, outputDef, periodOf } from './helpers';
 
 const MPC = 5000;
 
@@ -47,22 +40,22 @@ describe('Part 75 §75.33 standard missing data (concentrations)', () => {
     valid(s, 100);
     missing(s, 3);
     const f = valid(s, 120)!;
-    expect(f).toMatchObject({ v: 110, modc: '07', gapHours: 3 });
+    expect(f).toMatchObject({ v: 110, modc: Modc.INITIAL, gapHours: 3 });
     expect(f.pma).toBeNaN();
   });
 
   it('PMA >= 95 %, gap <= 24 h: before/after mean (06); gap of 25 h: greater of 90th percentile and mean (08)', () => {
     let s = lookback();
     missing(s, 24);
-    expect(valid(s, 100)).toMatchObject({ v: 410, modc: '06', gapHours: 24 });
+    expect(valid(s, 100)).toMatchObject({ v: 410, modc: Modc.BEFORE_AFTER, gapHours: 24 });
     s = lookback();
     missing(s, 25);
     const f = valid(s, 100)!;
     expect(f.pma).toBeCloseTo((720 * 100) / 745, 10);
-    expect(f).toMatchObject({ v: 648, modc: '08' }); // nearest rank ceil(0.9 * 720) = 648
+    expect(f).toMatchObject({ v: 648, modc: Modc.P90 }); // nearest rank ceil(0.9 * 720) = 648
     s = lookback();
     missing(s, 25);
-    expect(valid(s, 700)).toMatchObject({ v: 710, modc: '06' }); // the mean is greater
+    expect(valid(s, 700)).toMatchObject({ v: 710, modc: Modc.BEFORE_AFTER }); // the mean is greater
   });
 
   it('90 % <= PMA < 95 %: mean for gaps <= 8 h, greater of 95th percentile and mean above (09)', () => {
@@ -72,11 +65,11 @@ describe('Part 75 §75.33 standard missing data (concentrations)', () => {
     const a = valid(s, 100)!;
     expect(a.pma).toBeLessThan(95);
     expect(a.pma).toBeGreaterThanOrEqual(90);
-    expect(a).toMatchObject({ v: 50.5, modc: '06' });
+    expect(a).toMatchObject({ v: 50.5, modc: Modc.BEFORE_AFTER });
     s = lookback();
     history(s, 60);
     missing(s, 9);
-    expect(valid(s, 100)).toMatchObject({ v: 684, modc: '09' });
+    expect(valid(s, 100)).toMatchObject({ v: 684, modc: Modc.P95 });
   });
 
   it('80 % <= PMA < 90 %: maximum of the lookback (10); PMA < 80 %: maximum potential concentration (12)', () => {
@@ -86,13 +79,13 @@ describe('Part 75 §75.33 standard missing data (concentrations)', () => {
     const a = valid(s, 100)!;
     expect(a.pma).toBeGreaterThanOrEqual(80);
     expect(a.pma).toBeLessThan(90);
-    expect(a).toMatchObject({ v: 720, modc: '10' });
+    expect(a).toMatchObject({ v: 720, modc: Modc.MAX_LOOKBACK });
     s = lookback();
     history(s, 200);
     missing(s, 1);
     const b = valid(s, 100)!;
     expect(b.pma).toBeLessThan(80);
-    expect(b).toMatchObject({ v: MPC, modc: '12' });
+    expect(b).toMatchObject({ v: MPC, modc: Modc.MAX_POTENTIAL });
   });
 
   it('tier boundaries are exact: a PMA of exactly 95 %, 90 % or 80 % belongs to the higher tier', () => {
@@ -102,22 +95,22 @@ describe('Part 75 §75.33 standard missing data (concentrations)', () => {
       missing(s, gap);
       return valid(s, 1)!;
     };
-    expect(at(760, 40)).toMatchObject({ pma: 95, modc: '08' }); // 760 / 800, gap > 24 h: 90th percentile
-    expect(at(759, 41).modc).toBe('09'); // 759 / 800 < 95 %
-    expect(at(900, 100)).toMatchObject({ pma: 90, modc: '09' }); // 900 / 1000, gap > 8 h: 95th percentile
-    expect(at(899, 101).modc).toBe('10'); // < 90 %: maximum of the lookback
-    expect(at(800, 200)).toMatchObject({ pma: 80, modc: '10' }); // 800 / 1000
-    expect(at(799, 201).modc).toBe('12'); // < 80 %: maximum potential concentration
+    expect(at(760, 40)).toMatchObject({ pma: 95, modc: Modc.P90 }); // 760 / 800, gap > 24 h: 90th percentile
+    expect(at(759, 41).modc).toBe(Modc.P95); // 759 / 800 < 95 %
+    expect(at(900, 100)).toMatchObject({ pma: 90, modc: Modc.P95 }); // 900 / 1000, gap > 8 h: 95th percentile
+    expect(at(899, 101).modc).toBe(Modc.MAX_LOOKBACK); // < 90 %: maximum of the lookback
+    expect(at(800, 200)).toMatchObject({ pma: 80, modc: Modc.MAX_LOOKBACK }); // 800 / 1000
+    expect(at(799, 201).modc).toBe(Modc.MAX_POTENTIAL); // < 80 %: maximum potential concentration
   });
 
   it('O2 (inverse): 10th percentile and minimum are the conservative values', () => {
     let s = lookback(true);
     missing(s, 25);
-    expect(valid(s, 100, true)).toMatchObject({ v: 72, modc: '08' });
+    expect(valid(s, 100, true)).toMatchObject({ v: 72, modc: Modc.P90 });
     s = lookback(true);
     history(s, 120);
     missing(s, 1);
-    expect(valid(s, 100, true)).toMatchObject({ v: 1, modc: '10' });
+    expect(valid(s, 100, true)).toMatchObject({ v: 1, modc: Modc.MAX_LOOKBACK });
   });
 
   it('PMA switches from Eq. 8 (since start) to Eq. 9 (last 8,760 operating hours)', () => {
@@ -152,21 +145,21 @@ describe('Part 75 substitution through the engine', () => {
       feedMinute(e, ['so2'], T0 + m * MIN + 30000, 4, 0, () => 'FAULT');
     }
     const mid = flush(e, T0 + 3 * HOUR);
-    expect(mid.substitutes).toHaveLength(0);
+    expect(mid.subs).toHaveLength(0);
     expect(periodOf(mid, 'so2.dry', T0 + HOUR).pendingSubstitution).toBe(true);
     for (let m = 180; m < 240; m++) feedMinute(e, ['so2', 'o2', 'vel'], T0 + m * MIN, 4, value(120));
     const out = flush(e, T0 + 4 * HOUR);
-    const conc = out.substitutes.filter((x) => x.q === 'so2.dry');
+    const conc = out.subs.filter((x) => x.q === 'so2.dry');
     expect(conc).toHaveLength(1);
-    expect(conc[0]).toMatchObject({ startMs: T0 + HOUR, periods: 2, code: '07', method: '40CFR75.33', gapPeriods: 2 });
+    expect(conc[0]).toMatchObject({ startMs: T0 + HOUR, periods: 2, code: Modc.INITIAL, method: SubstMethod.P75, gap: 2 });
     const before = periodOf(mid, 'so2.dry', T0).reported;
     const after = periodOf(out, 'so2.dry', T0 + 3 * HOUR).reported;
     expect(conc[0].v).toBe((before + after) / 2);
-    const mass = out.substitutes.filter((x) => x.q === 'so2.mass');
+    const mass = out.subs.filter((x) => x.q === 'so2.mass');
     expect(mass.map((x) => x.startMs)).toEqual([T0 + HOUR, T0 + 2 * HOUR]);
     const flow = periodOf(mid, 'flow.ndry', T0 + HOUR).reported;
     expect(mass[0].v).toBeCloseTo((conc[0].v * flow) / 1e6, 9);
-    for (const x of out.substitutes) expect(x.method && x.code).toBeTruthy();
+    for (const x of out.subs) expect(x).toMatchObject({ method: SubstMethod.P75, code: Modc.INITIAL });
   });
 
   it('the diluent cap replaces O2 above 14 % (boiler) and marks the hour with MODC 14', () => {
@@ -175,7 +168,7 @@ describe('Part 75 substitution through the engine', () => {
     const out = flush(e, T0 + HOUR);
     const p = periodOf(out, 'so2.ref', T0);
     expect(p.status).toBe('VALID');
-    expect(p.modc).toBe('14');
+    expect(p.modc).toBe(Modc.DILUENT_CAP);
     expect(p.v).toBeCloseTo(periodOf(out, 'so2.dry', T0).v * ((20.9 - 7) / (20.9 - 14)), 9);
   });
 
@@ -185,25 +178,35 @@ describe('Part 75 substitution through the engine', () => {
     for (let m = 60; m < 120; m++) feedMinute(e, ['so2', 'o2'], T0 + m * MIN, 4, (c) => (c === 'o2' ? 6 : -2));
     const out = flush(e, T0 + 2 * HOUR);
     const p = periodOf(out, 'so2.dry', T0);
-    expect(p.baf).toBe(1.0122);
+    expect(e.e.oc[outputOf(e, 'so2.dry') * OutClose.FIELDS + OutClose.BAF]).toBe(1.0122);
     expect(p.reported).toBe(p.v * 1.0122);
     const neg = periodOf(out, 'so2.dry', T0 + HOUR);
     expect(neg.v).toBeLessThan(0);
     expect(neg.reported).toBe(0);
-    expect(neg.modc).toBe('21');
+    expect(neg.modc).toBe(Modc.NEGATIVE_TO_ZERO);
   });
 });
 
 describe('EU MRR Annex VIII Eq. 4', () => {
-  it('module: C* = mean + 2 sigma (n - 1); a new reporting year starts over', () => {
-    const s = newMrrState();
-    mrrYear(s, 2026);
-    for (const v of V2_HOURLY_CO2) mrrAdd(s, v);
-    expect(mrrSubstitute(s)).toBeCloseTo(11.432, 3);
-    mrrYear(s, 2027);
-    expect(s.n).toBe(0);
-    mrrAdd(s, 10);
-    expect(mrrSubstitute(s)).toBeNaN();
+  it('period close: C* = mean + 2 sigma (n - 1) of the exact hourly values; a new reporting year starts over', () => {
+    const k = engineOf(MRR_CO2_CONFIG);
+    const b = outputOf(k, 'co2.dry') * MRR.FIELDS;
+    V2_HOURLY_CO2.forEach((v, h) => closePeriodWithMean(k, T0 + h * HOUR, v));
+    closePeriodWithMean(k, T0 + 8 * HOUR, NaN);
+    const c = takeOutput(k.e).subs.find((x) => x.out === outputOf(k, 'co2.dry'))!;
+    expect(c.v).toBeCloseTo(11.432, 3);
+    expect(c.basis).toBe(8);
+    const newYear = Date.UTC(2027, 0, 1);
+    closePeriodWithMean(k, newYear, 10);
+    expect(k.e.mrr[b + MRR.YEAR]).toBe(2027);
+    expect(k.e.mrr[b + MRR.N]).toBe(1);
+    closePeriodWithMean(k, newYear + HOUR, NaN);
+    const out = takeOutput(k.e);
+    expect(out.subs.filter((x) => x.out === outputOf(k, 'co2.dry'))).toEqual([]);
+    expect(out.events.find((x) => x.out === outputOf(k, 'co2.dry'))).toMatchObject({
+      kind: EventCode.SUBSTITUTION_UNAVAILABLE,
+      detail: 'FEWER_THAN_2_VALID_HOURS',
+    });
   });
 
   const cfg = {
@@ -225,12 +228,13 @@ describe('EU MRR Annex VIII Eq. 4', () => {
     }
     for (let m = 0; m < 60; m++) feedMinute(e, ['vel'], T0 + 8 * HOUR + m * MIN, 12, 12);
     const out = flush(e, T0 + 9 * HOUR);
-    const c = out.substitutes.find((x) => x.q === 'co2.dry')!;
-    expect(c).toMatchObject({ startMs: T0 + 8 * HOUR, periods: 1, method: 'EU-MRR-2018/2066:Art45-AnnexVIII-Eq4', code: 'EQ4', basisCount: 8 });
+    const c = out.subs.find((x) => x.q === 'co2.dry')!;
+    expect(c).toMatchObject({ startMs: T0 + 8 * HOUR, periods: 1, method: SubstMethod.MRR_EQ4, code: 0, basis: 8 });
     expect(c.v).toBeCloseTo(11.432, 3);
-    const mass = out.substitutes.find((x) => x.q === 'co2.mass')!;
+    const mass = out.subs.find((x) => x.q === 'co2.mass')!;
+    expect(mass).toMatchObject({ startMs: T0 + 8 * HOUR, periods: 1, method: SubstMethod.MRR_EQ4, code: 0, basis: 8 });
     const flow = periodOf(out, 'flow.ndry', T0 + 8 * HOUR).reported;
-    expect(mass.unit).toBe('t/h');
+    expect(outputDef(e, 'co2.mass').unit).toBe('t/h');
     expect(mass.v).toBeCloseTo(((c.v / 100) * flow * (44.0095 / 22.41396954)) / 1000, 6);
     expect(periodOf(out, 'co2.dry', T0 + 8 * HOUR).status).toBe('INSUFFICIENT_DATA');
   });
@@ -240,8 +244,12 @@ describe('EU MRR Annex VIII Eq. 4', () => {
     for (let m = 0; m < 60; m++) feedMinute(e, ['co2', 'vel'], T0 + m * MIN, 12, 10);
     for (let m = 0; m < 60; m++) feedMinute(e, ['vel'], T0 + HOUR + m * MIN, 12, 10);
     const out = flush(e, T0 + 2 * HOUR);
-    expect(out.substitutes).toHaveLength(0);
-    expect(out.events.find((x) => x.kind === 'SUBSTITUTION_UNAVAILABLE' && x.q === 'co2.dry')).toBeTruthy();
+    expect(out.subs).toHaveLength(0);
+    expect(out.events.find((x) => x.kind === EventCode.SUBSTITUTION_UNAVAILABLE && x.out === outputOf(e, 'co2.dry'))).toMatchObject({
+      fromMs: T0 + HOUR,
+      toMs: T0 + 2 * HOUR,
+      detail: 'FEWER_THAN_2_VALID_HOURS',
+    });
   });
 });
 
@@ -251,8 +259,8 @@ describe('China: HJ flags, never a numeric fill', () => {
     for (let m = 0; m < 60; m++) feedMinute(e, ['so2', 'o2'], T0 + m * MIN, 12, 50, () => 'MAINTENANCE');
     const out = flush(e, T0 + HOUR);
     const p = periodOf(out, 'so2.ref', T0);
-    expect(p.hj).toBe('M');
-    expect(p.cause).toBe('MAINTENANCE');
-    expect(out.substitutes).toHaveLength(0);
+    expect(p.status).toBe('INSUFFICIENT_DATA');
+    expect(p.cause).toBe('MAINTENANCE'); // HJ 212 flag M
+    expect(out.subs).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 // Every worked vector of cems.md §9, to the precision stated there, computed by the conformance runner (the same
 // function the Espruino-profile sandbox runs), plus the end-to-end engine vectors against the formula vectors.
 import { describe, expect, it } from 'vitest';
-import { runCemsVectors, runCemsVectorsHex, float64Hex } from '../../protocol/cems/vectors';
+import { runCemsVectors, runCemsVectorsHex, float64Hex } from '../kit/cems-vectors';
 import { expectRounded } from './helpers';
 
 const values: { [id: string]: number } = {};

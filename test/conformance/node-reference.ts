@@ -3,8 +3,8 @@
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
 import { asciiBytes, toHex } from '../../protocol/bytes';
 import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors } from '../../protocol/atecc608/vectors';
-import { processMinutes } from '../../protocol/cems/bench-loop';
-import { runCemsVectorsHex } from '../../protocol/cems/vectors';
+import { processMinutes } from '../kit/cems-bench';
+import { runCemsVectorsHex } from '../kit/cems-vectors';
 import { consoleTranscriptVector } from '../../protocol/console/vectors';
 import { decodeLoop } from '../../protocol/modbus/bench-loop';
 import {

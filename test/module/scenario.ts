@@ -5,7 +5,7 @@
 import { toHex } from '../../protocol/bytes';
 import type { Clock, Sha256 } from '../../protocol/ports';
 import type { Sample, Status } from '../../protocol/sample';
-import { xorshift32 } from '../../protocol/cems/scenario';
+import { xorshift32 } from '../kit/sample-streams';
 import type { ModuleConfig } from '../../protocol/module/config-types';
 import { defaultConfigFor, type DefaultJurisdiction } from '../../protocol/module/default-config';
 import { RecordPipeline } from '../../protocol/module/pipeline';
