@@ -762,7 +762,7 @@ export function pushSample(e: Engine, c: number, t: number, value: number, statu
   }
   if (m > open) moveTo(e, m);
   a[b + MA.SEEN]++;
-  if (native >= 0) a[b + MA.BITS] = orBits(a[b + MA.BITS], native);
+  if (native >= 0 && Math.floor(native) === native && native < 4294967296) a[b + MA.BITS] = orBits(a[b + MA.BITS], native);
   g[G.HAS_DATA] = 1;
   a[b + MA.LAST_T] = t;
   const st = e.mSt;
@@ -771,7 +771,7 @@ export function pushSample(e: Engine, c: number, t: number, value: number, statu
     st[sb + (status >= 0 && status < S.COUNT && Math.floor(status) === status ? status : S.FAULT)]++;
     return;
   }
-  if (!isFinite(value)) {
+  if (typeof value !== 'number' || !isFinite(value)) {
     st[sb + S.FAULT]++;
     a[b + MA.REASONS] = a[b + MA.REASONS] | R.NOT_FINITE;
     return;
