@@ -2,12 +2,12 @@
 // GM32 poll cycle at 9600 8N1 in the virtual bus model (useful wire time / cycle time), coalesced by the planner
 // versus one read per component.
 
-import { decodeLoop } from '../protocol/modbus/bench-loop';
 import type { ModbusConfig } from '../protocol/modbus/config';
 import type { ProfileDef } from '../protocol/modbus/profile';
 import { BUILTIN_PROFILES } from '../protocol/modbus/profiles/index';
 import { simulate } from '../host-sim/modbus/sim';
 import { modelFor } from '../host-sim/modbus/analyzer';
+import { decodeLoop } from '../test/kit/modbus-bench';
 
 export interface BenchResult {
   name: string;
@@ -30,7 +30,7 @@ function decodeRate(): BenchResult {
     name: 'modbus.decode.node',
     value: Math.round((n * 1000) / elapsed),
     unit: 'frames/s',
-    note: 'RtuMaster framing (length + CRC) + parse + float32/status decode of a 19-byte GM32 response (decodeLoop)',
+    note: 'runtime poll of a 19-byte GM32 response: framing (length + CRC), float32 value + status word decode (decodeLoop)',
   };
 }
 

@@ -11,14 +11,14 @@ import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors, type AteccSi
 import { processMinutes } from '../test/kit/cems-bench';
 import { runCemsVectorsHex } from '../test/kit/cems-vectors';
 import { consoleTranscriptVector } from '../protocol/console/vectors';
-import { decodeLoop } from '../protocol/modbus/bench-loop';
+import { decodeLoop } from '../test/kit/modbus-bench';
 import {
   modbusCodecVectors,
   modbusCrcVectors,
   modbusEncodeVectors,
   modbusFramerVector,
   modbusRegisterVectors,
-} from '../protocol/modbus/vectors';
+} from '../test/kit/modbus-vectors';
 import { bootedChain, createRecordBuildLoop, createRecordVerifyLoop } from '../protocol/record/bench-loop';
 import type { RecordChain } from '../protocol/record/chain';
 import { fixtureHourlyBody } from '../protocol/record/fixtures';

@@ -8,7 +8,7 @@ import { EX_ILLEGAL_DATA_ADDRESS } from '../../protocol/modbus/codec';
 import type { ProfileDef, RegisterDef, StatusDef } from '../../protocol/modbus/profile';
 import { BUILTIN_PROFILES } from '../../protocol/modbus/profiles/index';
 import { WordOrder, encodeRegisters, getBit, setBit, typeWords } from '../../protocol/modbus/registers';
-import { RegisterStore, RtuSlave } from '../../protocol/modbus/slave';
+import { RegisterStore, RtuSlave } from './slave';
 import { Prng } from '../prng';
 
 export type AnalyzerState = 'warmup' | 'normal' | 'zero' | 'span' | 'fault' | 'maintenance';

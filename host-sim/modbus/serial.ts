@@ -1,13 +1,14 @@
 // Node shells over real serial devices (USB RS-485 adapters or pseudo-terminals) through the `serialport` package:
-// the protocol Poller as master on a bus, and a virtual analyzer as slave. Used by the interop tests (socat pty
-// pairs against pymodbus) and for bench work with real hardware.
+// the device's Modbus runtime as master on a bus, and virtual analyzers as slaves. Used by the interop tests (socat
+// pty pairs against pymodbus) and for bench work with real hardware.
 
 import { SerialPort } from 'serialport';
 import type { Sample } from '../../protocol/sample';
-import type { ResolvedBus } from '../../protocol/modbus/config';
 import { LineSettings, interFrameMs } from '../../protocol/modbus/line';
-import { Poller } from '../../protocol/modbus/poller';
+import type { RtuBus } from '../../protocol/modbus/rtu-master';
+import { pollerBytes, pollerTick, pollerWake } from '../../protocol/modbus/rtu-poller';
 import type { VirtualAnalyzer } from './analyzer';
+import { HostRtuPlan, createSampleBus } from './rtu-host';
 
 export function openPort(path: string, line: LineSettings): Promise<SerialPort> {
   return new Promise((resolve, reject) => {
@@ -26,35 +27,39 @@ export function closePort(port: SerialPort): Promise<void> {
 }
 
 export interface SerialPoller {
-  poller: Poller;
+  rtu: RtuBus;
   port: SerialPort;
   close(): Promise<void>;
 }
 
-/** Runs a Poller on a serial device with wall-clock time and one timer armed for its next deadline. */
-export async function openSerialPoller(bus: ResolvedBus, onSample: (s: Sample) => void): Promise<SerialPoller> {
+/**
+ * Runs bus `index` of the plan on its serial device (the bus's `path`) with wall-clock time and one timer armed for
+ * the runtime's next deadline, as the firmware's UART binding does.
+ */
+export async function openSerialPoller(plan: HostRtuPlan, index: number, onSample: (s: Sample) => void): Promise<SerialPoller> {
+  const bus = plan.buses[index];
   const port = await openPort(bus.path, bus.line);
-  const poller = new Poller(bus, { write: (b) => void port.write(Buffer.from(b)) }, onSample);
+  const rtu = createSampleBus(plan, index, { write: (b) => void port.write(Buffer.from(b)) }, onSample);
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
   const arm = (): void => {
     if (timer) clearTimeout(timer);
     if (closed) return;
-    const next = poller.nextWakeMs();
+    const next = pollerWake(rtu);
     const delay = Math.min(1000, Math.max(0, next < 0 ? 1000 : next - Date.now()));
     timer = setTimeout(() => {
-      poller.tick(Date.now());
+      pollerTick(rtu, Date.now());
       arm();
     }, delay);
   };
   port.on('data', (chunk: Buffer) => {
-    poller.onBytes(new Uint8Array(chunk), Date.now());
+    pollerBytes(rtu, new Uint8Array(chunk), Date.now());
     arm();
   });
-  poller.tick(Date.now());
+  pollerTick(rtu, Date.now());
   arm();
   return {
-    poller,
+    rtu,
     port,
     close: async () => {
       closed = true;

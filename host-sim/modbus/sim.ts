@@ -1,10 +1,12 @@
-// Simulated acquisition: the real Poller (protocol/modbus) on a virtual RS-485 bus with virtual analyzers, driven
-// by a simulated clock (tests, benchmark). buildBusPlant() is the plant alone, for a master elsewhere (the firmware
-// bundle in the sandbox, see plant.ts).
+// Simulated acquisition: the device's Modbus runtime (protocol/modbus/rtu-poller.ts, on a plan compiled from the
+// configuration) on a virtual RS-485 bus with virtual analyzers, driven by a simulated clock (tests, benchmark).
+// buildBusPlant() is the plant alone, for a master elsewhere (the firmware bundle in the sandbox, see plant.ts).
 
 import type { Sample } from '../../protocol/sample';
-import { ModbusConfig, ResolvedBus, resolveModbusConfig } from '../../protocol/modbus/config';
-import { Poller } from '../../protocol/modbus/poller';
+import type { ModbusConfig, ResolvedBus } from '../../protocol/modbus/config';
+import type { RtuBus } from '../../protocol/modbus/rtu-master';
+import { pollerBytes, pollerTick, pollerWake } from '../../protocol/modbus/rtu-poller';
+import { HostRtuPlan, compileRtuPlan, createSampleBus } from './rtu-host';
 import { AnalyzerModel, AnalyzerSchedule, VirtualAnalyzer, defaultSchedule, modelFor } from './analyzer';
 import { BusTimingModel, FaultConfig, VirtualBus, defaultTimingModel, noFaults } from './virtual-bus';
 
@@ -64,29 +66,32 @@ export function busSeed(seed: number, busIndex: number): number {
 
 export class SimulatedBus {
   readonly bus: VirtualBus;
-  readonly poller: Poller;
+  readonly plan: HostRtuPlan;
+  readonly rtu: RtuBus;
   readonly analyzers: { [deviceId: string]: VirtualAnalyzer };
   readonly samples: Sample[] = [];
   now: number;
 
-  constructor(config: ModbusConfig, resolved: ResolvedBus, opts: SimOptions) {
+  /** Bus `index` of `plan` (compiled from `config`) on its virtual line. */
+  constructor(config: ModbusConfig, plan: HostRtuPlan, index: number, opts: SimOptions) {
     this.now = opts.startMs;
-    const plant = buildBusPlant(config, resolved, opts);
+    this.plan = plan;
+    const plant = buildBusPlant(config, plan.buses[index], opts);
     this.bus = plant.bus;
     this.analyzers = plant.analyzers;
     const hook = opts.onSample;
-    this.poller = new Poller(resolved, this.bus.masterTx, (s) => {
+    this.rtu = createSampleBus(plan, index, this.bus.masterTx, (s) => {
       this.samples.push(s);
       if (hook) hook(s, this);
     });
-    this.bus.onMasterReceive = (chunk, t) => this.poller.onBytes(chunk, t);
+    this.bus.onMasterReceive = (chunk, t) => pollerBytes(this.rtu, chunk, t);
   }
 
-/** Runs bus events and poller ticks in time order up to tMs. */
+  /** Runs bus events and poller ticks in time order up to tMs. */
   runUntil(tMs: number): void {
     for (;;) {
       const tb = this.bus.nextEventMs();
-      const tp = Math.max(this.poller.nextWakeMs(), this.now);
+      const tp = Math.max(pollerWake(this.rtu), this.now);
       const t = tb >= 0 && tb <= tp ? tb : tp;
       if (t > tMs) break;
       if (tb >= 0 && tb <= tp) {
@@ -95,9 +100,9 @@ export class SimulatedBus {
       } else {
         this.now = t;
         this.bus.now = Math.max(this.bus.now, t);
-        this.poller.tick(t);
+        pollerTick(this.rtu, t);
         // Nothing new to do at this instant: let time move on.
-        if (this.poller.nextWakeMs() <= t && this.bus.nextEventMs() < 0) this.now = t + 1;
+        if (pollerWake(this.rtu) <= t && this.bus.nextEventMs() < 0) this.now = t + 1;
       }
     }
     this.now = tMs;
@@ -110,8 +115,8 @@ export class SimulatedBus {
   }
 }
 
-/** Builds one SimulatedBus per configured bus. */
+/** Compiles the configuration and builds one SimulatedBus per configured bus. */
 export function simulate(config: ModbusConfig, opts: SimOptions): SimulatedBus[] {
-  const buses = resolveModbusConfig(config);
-  return buses.map((b, i) => new SimulatedBus(config, b, { ...opts, seed: busSeed(opts.seed, i) }));
+  const plan = compileRtuPlan(config);
+  return plan.buses.map((_, i) => new SimulatedBus(config, plan, i, { ...opts, seed: busSeed(opts.seed, i) }));
 }

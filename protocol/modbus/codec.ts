@@ -1,9 +1,10 @@
 // Modbus RTU application data units (slave address + PDU + CRC) for FC 01, 02, 03, 04, 05, 06, 15, 16 and exception
-// responses, both sides: the master encodes requests and parses responses, the slave parses requests and encodes
-// responses. Limits are those of the Modbus Application Protocol v1.1b3 section 6.
+// responses: request frames (the host compiles the device's read requests into its plan) and the slave side (the
+// simulator's virtual analyzers parse requests and encode responses). The device frames and checks responses itself
+// (rtu-master.ts). Limits are those of the Modbus Application Protocol v1.1b3 section 6.
 
 import { codedError } from '../errors';
-import { appendCrc, crcMatches } from './crc16';
+import { appendCrc } from './crc16';
 
 export const FC_READ_COILS = 1;
 export const FC_READ_DISCRETE_INPUTS = 2;
@@ -45,20 +46,6 @@ export interface ModbusRequest {
   data: Uint8Array | null;
 }
 
-export interface ModbusResponse {
-  slave: number;
-  /** Function code without the exception bit. */
-  fc: number;
-  /** Exception code, 0 for a normal response. */
-  exception: number;
-  /** Reads: the data field (packed bits or big-endian registers), a view into the frame. Otherwise null. */
-  data: Uint8Array | null;
-  /** Writes: the echoed address; reads: 0. */
-  address: number;
-  /** Writes: the echoed value (FC05/06) or quantity (FC15/16); reads: 0. */
-  value: number;
-}
-
 export function isReadFc(fc: number): boolean {
   return fc >= 1 && fc <= 4;
 }
@@ -78,11 +65,6 @@ export function bitByteCount(quantity: number): number {
 /** Byte count of the data field a read response must carry. */
 export function readByteCount(fc: number, quantity: number): number {
   return fc === 1 || fc === 2 ? bitByteCount(quantity) : 2 * quantity;
-}
-
-/** Length of the normal (non-exception) response ADU a request calls for. */
-export function expectedResponseLength(req: ModbusRequest): number {
-  return isReadFc(req.fc) ? 5 + readByteCount(req.fc, req.quantity) : 8;
 }
 
 function quantityLimit(fc: number): number {
@@ -162,81 +144,8 @@ export function readRequest(slave: number, fc: number, address: number, quantity
   return { slave: slave, fc: fc, address: address, quantity: quantity, data: null };
 }
 
-export function writeCoilRequest(slave: number, address: number, on: boolean): ModbusRequest {
-  const d = new Uint8Array(2);
-  d[0] = on ? 0xff : 0;
-  return { slave: slave, fc: FC_WRITE_SINGLE_COIL, address: address, quantity: 1, data: d };
-}
-
-export function writeRegisterRequest(slave: number, address: number, value: number): ModbusRequest {
-  const d = new Uint8Array(2);
-  d[0] = (value >> 8) & 0xff;
-  d[1] = value & 0xff;
-  return { slave: slave, fc: FC_WRITE_SINGLE_REGISTER, address: address, quantity: 1, data: d };
-}
-
-/** Packs bit values (non-zero = 1) LSB first, as coils and discrete inputs travel. */
-export function packBits(values: number[]): Uint8Array {
-  const out = new Uint8Array(bitByteCount(values.length));
-  for (let i = 0; i < values.length; i++) if (values[i]) out[i >> 3] |= 1 << (i & 7);
-  return out;
-}
-
-export function writeCoilsRequest(slave: number, address: number, values: number[]): ModbusRequest {
-  return { slave: slave, fc: FC_WRITE_MULTIPLE_COILS, address: address, quantity: values.length, data: packBits(values) };
-}
-
-export function writeRegistersRequest(slave: number, address: number, words: number[]): ModbusRequest {
-  const d = new Uint8Array(2 * words.length);
-  for (let i = 0; i < words.length; i++) {
-    d[2 * i] = (words[i] >> 8) & 0xff;
-    d[2 * i + 1] = words[i] & 0xff;
-  }
-  return { slave: slave, fc: FC_WRITE_MULTIPLE_REGISTERS, address: address, quantity: words.length, data: d };
-}
-
 function u16(b: Uint8Array, i: number): number {
   return (b[i] << 8) | b[i + 1];
-}
-
-function responseError(message: string): Error {
-  return codedError('MODBUS_RESPONSE', message);
-}
-
-/**
- * Parses a response frame frame[start, start+len) whose CRC has been checked (StreamFramer) against the request
- * it answers. Throws MODBUS_RESPONSE when it is not a valid answer to that request.
- */
-export function parseResponse(frame: Uint8Array, start: number, len: number, req: ModbusRequest): ModbusResponse {
-  const slave = frame[start];
-  const fc = frame[start + 1];
-  if (slave !== req.slave) throw responseError('slave ' + slave + ' answered a request to ' + req.slave);
-  if (fc === (req.fc | 0x80)) {
-    if (len !== 5) throw responseError('exception response of ' + len + ' bytes');
-    return { slave: slave, fc: req.fc, exception: frame[start + 2], data: null, address: 0, value: 0 };
-  }
-  if (fc !== req.fc) throw responseError('function ' + fc + ' answered function ' + req.fc);
-  if (isReadFc(fc)) {
-    const bc = readByteCount(fc, req.quantity);
-    if (frame[start + 2] !== bc || len !== bc + 5) {
-      throw responseError('byte count ' + frame[start + 2] + ' in ' + len + ' bytes, expected ' + bc);
-    }
-    return { slave: slave, fc: fc, exception: 0, data: frame.subarray(start + 3, start + 3 + bc), address: 0, value: 0 };
-  }
-  if (len !== 8) throw responseError('write response of ' + len + ' bytes');
-  const address = u16(frame, start + 2);
-  const value = u16(frame, start + 4);
-  const expected = req.fc === 15 || req.fc === 16 ? req.quantity : req.data ? u16(req.data, 0) : -1;
-  if (address !== req.address || value !== expected) {
-    throw responseError('write echo ' + address + '/' + value + ', expected ' + req.address + '/' + expected);
-  }
-  return { slave: slave, fc: fc, exception: 0, data: null, address: address, value: value };
-}
-
-/** CRC check + parseResponse, for a complete ADU. */
-export function decodeResponse(adu: Uint8Array, req: ModbusRequest): ModbusResponse {
-  if (!crcMatches(adu, 0, adu.length)) throw codedError('MODBUS_CRC', 'response CRC mismatch');
-  return parseResponse(adu, 0, adu.length, req);
 }
 
 /**

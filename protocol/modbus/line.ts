@@ -1,5 +1,5 @@
-// Serial line settings and wire time. Shared by the master (response deadlines start when the request has left the
-// wire), the RS-485 direction control (DE hold time; Serial.flush cannot time it, espruino.md section 7) and the simulator.
+// Serial line settings and wire time: the host compiles them into the plan (bits per character, inter-frame gap; the
+// device derives response deadlines and the DE hold time from them), and the simulator times its virtual line.
 
 export type Parity = 'none' | 'even' | 'odd';
 
@@ -13,11 +13,6 @@ export interface LineSettings {
 /** Bits per character on the wire: start + data + parity + stop. */
 export function charBits(line: LineSettings): number {
   return 1 + line.dataBits + (line.parity === 'none' ? 0 : 1) + line.stopBits;
-}
-
-/** Microseconds `bytes` characters occupy on the wire. */
-export function wireTimeUs(bytes: number, line: LineSettings): number {
-  return (bytes * charBits(line) * 1000000) / line.baud;
 }
 
 /** Whole milliseconds `bytes` occupy on the wire, rounded up. */

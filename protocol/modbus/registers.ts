@@ -1,4 +1,5 @@
-// Register value decoding and encoding. Words travel big-endian inside a register; how a multi-register value is
+// Register value types and word orders, and the encoding of values as registers (the simulator's analyzers; the device
+// decodes with rtu-poller.ts decodeValue). Words travel big-endian inside a register; how a multi-register value is
 // split across registers varies per analyzer (cems.md section 8 "General"), so the order is configuration:
 //   ABCD  high word first, big-endian bytes (Modbus "natural" order; Teledyne T-series)
 //   CDAB  low word first ("word swapped", "middle-endian"; Vaisala)
@@ -31,18 +32,7 @@ function byteSwapped(order: WordOrder): boolean {
   return order === 'BADC' || order === 'DCBA';
 }
 
-/** Copies `words` registers from data[offset..] into SCRATCH in big-endian value order. */
-function gather(data: Uint8Array, offset: number, words: number, order: WordOrder): void {
-  const ws = wordSwapped(order);
-  const bs = byteSwapped(order);
-  for (let w = 0; w < words; w++) {
-    const src = offset + 2 * (ws ? words - 1 - w : w);
-    SCRATCH[2 * w] = bs ? data[src + 1] : data[src];
-    SCRATCH[2 * w + 1] = bs ? data[src] : data[src + 1];
-  }
-}
-
-/** Inverse of gather: SCRATCH (big-endian value) into registers at out[offset..]. */
+/** SCRATCH (the big-endian value) into registers at out[offset..] in word order `order`. */
 function scatter(out: Uint8Array, offset: number, words: number, order: WordOrder): void {
   const ws = wordSwapped(order);
   const bs = byteSwapped(order);
@@ -51,18 +41,6 @@ function scatter(out: Uint8Array, offset: number, words: number, order: WordOrde
     out[dst] = bs ? SCRATCH[2 * w + 1] : SCRATCH[2 * w];
     out[dst + 1] = bs ? SCRATCH[2 * w] : SCRATCH[2 * w + 1];
   }
-}
-
-/** The value of a register-typed field starting at data[offset] (big-endian register bytes as received). */
-export function decodeRegisters(data: Uint8Array, offset: number, type: ValueType, order: WordOrder): number {
-  const words = typeWords(type);
-  gather(data, offset, words, order);
-  if (type === 'float32') return VIEW.getFloat32(0, false);
-  if (type === 'float64') return VIEW.getFloat64(0, false);
-  if (type === 'int32') return VIEW.getInt32(0, false);
-  if (type === 'uint32') return VIEW.getUint32(0, false);
-  if (type === 'int16') return VIEW.getInt16(0, false);
-  return VIEW.getUint16(0, false);
 }
 
 /** Writes a value as registers at out[offset..] (slave side, simulators, write requests). */
@@ -84,16 +62,4 @@ export function getBit(data: Uint8Array, index: number): number {
 export function setBit(data: Uint8Array, index: number, value: number): void {
   if (value) data[index >> 3] |= 1 << (index & 7);
   else data[index >> 3] &= ~(1 << (index & 7)) & 0xff;
-}
-
-/**
- * Engineering value = raw * scale / divisor + offset. A divisor keeps "tenths" exact (raw / 10 rather than
- * raw * 0.1, whose constant is not exactly representable); identity parameters return raw untouched.
- */
-export function scaleValue(raw: number, scale: number, divisor: number, offset: number): number {
-  let v = raw;
-  if (scale !== 1) v = v * scale;
-  if (divisor !== 1) v = v / divisor;
-  if (offset !== 0) v = v + offset;
-  return v;
 }

@@ -1,6 +1,7 @@
-// Analyzer status words to the normalized Status of protocol/sample.ts. Rules are data (profiles/config): the first
-// rule that matches wins, so a profile lists them in priority order (fault before calibration, ...). No rule
-// matching means the analyzer reports normal operation. The native word always travels with the result.
+// Analyzer status words to the normalized Status of protocol/sample.ts. Rules are data (profiles/config, compiled
+// into the plan's RULES table and applied by rtu-poller.ts): the first rule that matches wins, so a profile lists them
+// in priority order (fault before calibration, ...). No rule matching means the analyzer reports normal operation.
+// The native word always travels with the result.
 
 import { STATUS_LIST, type Status } from '../sample';
 
@@ -15,15 +16,3 @@ export interface StatusRule {
 }
 
 export const STATUSES: Status[] = STATUS_LIST;
-
-export function ruleMatches(native: number, rule: StatusRule): boolean {
-  if (typeof rule.equals === 'number') return native === rule.equals;
-  const b = rule.bit as number;
-  const when = rule.when === 0 ? 0 : 1;
-  return ((native >>> b) & 1) === when;
-}
-
-export function evaluateStatus(native: number, rules: StatusRule[]): Status {
-  for (let i = 0; i < rules.length; i++) if (ruleMatches(native, rules[i])) return rules[i].status;
-  return 'VALID';
-}

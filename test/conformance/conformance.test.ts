@@ -17,7 +17,7 @@ import { conformanceBundle } from '../../host-sim/espruino/bundle';
 import { EspruinoMachine } from '../../host-sim/espruino/sandbox';
 import { VirtualTime } from '../../host-sim/espruino/time';
 import { CONSOLE_VECTOR_MAX_LINE } from '../../protocol/console/vectors';
-import { HJ212_EXAMPLE, REGISTER_WORDS, framerStream } from '../../protocol/modbus/vectors';
+import { HJ212_EXAMPLE, REGISTER_WORDS, framerStream } from '../kit/modbus-vectors';
 import { NODE_BENCH, NODE_VECTORS } from './node-reference';
 
 const ROOT = join(__dirname, '../..');

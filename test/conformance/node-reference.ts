@@ -6,14 +6,14 @@ import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors } from '../..
 import { processMinutes } from '../kit/cems-bench';
 import { runCemsVectorsHex } from '../kit/cems-vectors';
 import { consoleTranscriptVector } from '../../protocol/console/vectors';
-import { decodeLoop } from '../../protocol/modbus/bench-loop';
+import { decodeLoop } from '../kit/modbus-bench';
 import {
   modbusCodecVectors,
   modbusCrcVectors,
   modbusEncodeVectors,
   modbusFramerVector,
   modbusRegisterVectors,
-} from '../../protocol/modbus/vectors';
+} from '../kit/modbus-vectors';
 import { createRecordBuildLoop, createRecordVerifyLoop } from '../../protocol/record/bench-loop';
 import { goldenRecordsHex } from '../../protocol/record/golden';
 

@@ -5,22 +5,24 @@ import {
   EX_ILLEGAL_DATA_VALUE,
   EX_ILLEGAL_FUNCTION,
   ModbusRequest,
-  decodeResponse,
   encodeExceptionResponse,
   encodeReadResponse,
   encodeRequest,
   encodeWriteResponse,
-  expectedResponseLength,
-  packBits,
   parseRequest,
   readRequest,
   requestException,
+} from '../../protocol/modbus/codec';
+import { errorCode } from '../../protocol/errors';
+import {
+  decodeResponse,
+  expectedResponseLength,
+  packBits,
   writeCoilRequest,
   writeCoilsRequest,
   writeRegisterRequest,
   writeRegistersRequest,
-} from '../../protocol/modbus/codec';
-import { errorCode } from '../../protocol/errors';
+} from '../kit/modbus-codec';
 import crc16modbus from 'crc/crc16modbus';
 
 // Request/response pairs of the widely used Modbus RTU examples (slave 0x11), CRCs as published.

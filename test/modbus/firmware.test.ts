@@ -1,10 +1,27 @@
-import { describe, expect, it } from 'vitest';
+// The Espruino binding of a bus (firmware/uart-bus.ts), bundled for Espruino and run in the Espruino-profile sandbox
+// on a plan compiled from a test configuration: Serial.setup options, DE pulses, requests, received chunks, the timer.
+import { build } from 'esbuild';
 import crc16modbus from 'crc/crc16modbus';
-import type { Sample } from '../../protocol/sample';
-import { ModbusConfig, resolveModbusConfig } from '../../protocol/modbus/config';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../protocol/bytes';
+import { S } from '../../protocol/cems/codes';
 import { encodeReadResponse } from '../../protocol/modbus/codec';
+import type { ModbusConfig } from '../../protocol/modbus/config';
 import { encodeRegisters } from '../../protocol/modbus/registers';
-import { EspruinoRtuBus, RtuHardware, RtuSerial, deHoldMs, serialOptions } from '../../firmware/modbus/rtu-bus';
+import { H } from '../../protocol/modbus/rtu-master';
+import { espruinoBuildOptions } from '../../scripts/build';
+import { EspruinoMachine } from '../../host-sim/espruino/sandbox';
+import { VirtualTime } from '../../host-sim/espruino/time';
+import { compileRtuPlan } from '../../host-sim/modbus/rtu-host';
+
+// An ESP32 whose clock was never set (1970) keeps sub-microsecond resolution in the pin event times.
+const T0 = 1000000;
+let bundle = '';
+
+beforeAll(async () => {
+  const out = await build({ ...espruinoBuildOptions, entryPoints: ['test/modbus/fixtures/uart-bus-entry.js'], outfile: 'uart-bus-test.js', sourcemap: false });
+  bundle = '(function(){\n' + out.outputFiles![0].text + '\n})();\n';
+});
 
 function crcHex(hex: string): string {
   const c = crc16modbus(Buffer.from(hex, 'hex'));
@@ -18,115 +35,69 @@ function config(over: object): ModbusConfig {
   };
 }
 
-/** A fake Espruino: records calls in order, runs timers on demand. */
-function fakeEspruino() {
-  const log: string[] = [];
-  let now = 1700000000000;
-  let listener: ((d: string) => void) | null = null;
-  const timers: { id: number; at: number; fn: () => void }[] = [];
-  let nextId = 1;
-  const serial: RtuSerial = {
-    setup: (baud, o) => void log.push('setup ' + baud + ' ' + JSON.stringify(o)),
-    write: (d) => void log.push('write ' + Buffer.from(d).toString('hex')),
-    on: (ev, fn) => {
-      log.push('on ' + ev);
-      listener = fn;
-    },
-    removeAllListeners: () => {
-      listener = null;
-    },
-  };
-  const hw: RtuHardware = {
-    digitalPulse: (pin, v, ms) => void log.push('pulse ' + pin + ' ' + v + ' ' + ms.toFixed(4)),
-    digitalWrite: (pin, v) => void log.push('digitalWrite ' + pin + ' ' + v),
-    toBytes: (s) => Uint8Array.from(s, (c) => c.charCodeAt(0)),
-    setTimeout: (fn, ms) => {
-      timers.push({ id: nextId, at: now + ms, fn });
-      return nextId++;
-    },
-    clearTimeout: (id) => {
-      const i = timers.findIndex((t) => t.id === id);
-      if (i >= 0) timers.splice(i, 1);
-    },
-  };
-  return {
-    log,
-    serial,
-    hw,
-    clock: { nowMs: () => now },
-    advance(ms: number) {
-      const end = now + ms;
-      for (;;) {
-        timers.sort((a, b) => a.at - b.at || a.id - b.id);
-        const t = timers[0];
-        if (!t || t.at > end) break;
-        timers.shift();
-        now = Math.max(now, t.at);
-        t.fn();
-      }
-      now = end;
-    },
-    receive(bytes: Uint8Array) {
-      listener!(String.fromCharCode(...bytes));
-    },
-    pendingTimers: () => timers.length,
-  };
+/** A device running the binding on bus 0 of the configuration; `written` collects what goes out on Serial3. */
+function device(cfg: ModbusConfig, board: 'ESP32' | 'LINUX' = 'ESP32') {
+  const time = new VirtualTime(T0);
+  const m = new EspruinoMachine({ time, board });
+  const written: string[] = [];
+  m.serial.Serial3.onTransmit((b) => written.push(toHex(b)));
+  m.boot(bundle, 'uart-bus-test.js');
+  m.evaluate('uartBusTest.start("' + toHex(compileRtuPlan(cfg).file.bytes) + '", 0)');
+  const samples = (): [number, number, number | null, number, number][] => JSON.parse(m.evaluate('JSON.stringify(uartBusTest.samples)') as string);
+  return { m, time, written, samples };
 }
 
-describe('Espruino RTU binding', () => {
-  it('maps the bus to Serial.setup options: pins on ESP32, path on the Linux build', () => {
-    const [b] = resolveModbusConfig(config({}));
-    expect(serialOptions(b)).toEqual({ bytesize: 8, parity: 'even', stopbits: 1, rx: 16, tx: 17 });
-    const [l] = resolveModbusConfig(config({ path: '/dev/ttyUSB0', stopBits: 2, dataBits: 7 }));
-    expect(serialOptions(l)).toEqual({ bytesize: 7, parity: 'even', stopbits: 2, path: '/dev/ttyUSB0' });
+describe('Espruino binding of an RTU bus', () => {
+  it('sets the UART up from the plan: pins on the ESP32, the device path on the Linux build', () => {
+    const esp = device(config({}));
+    expect(esp.m.serial.Serial3.settings).toEqual({ baud: 9600, options: { bytesize: 8, parity: 'even', stopbits: 1, rx: 'D16', tx: 'D17' } });
+    const linux = device(config({ path: '/dev/ttyUSB0', stopBits: 2, dataBits: 7 }), 'LINUX');
+    expect(linux.m.serial.Serial3.settings).toEqual({ baud: 9600, options: { bytesize: 7, parity: 'even', stopbits: 2, path: '/dev/ttyUSB0' } });
+    esp.m.shutdown();
+    linux.m.shutdown();
   });
 
-  it('computes the DE hold time from bytes, framing and baud', () => {
-    const [b] = resolveModbusConfig(config({ direction: 'pin', dePin: 4, deMarginUs: 500 }));
-    // 8 bytes x 11 bits (8E1) / 9600 baud = 9.1667 ms, + 0.5 ms margin
-    expect(deHoldMs(8, b)).toBeCloseTo(9.6667, 4);
-    const [fast] = resolveModbusConfig(config({ direction: 'pin', dePin: 4, baud: 115200, parity: 'none' }));
-    expect(deHoldMs(8, fast)).toBeCloseTo((8 * 10 * 1e6) / 115200 / 1000 + 1, 9);
-  });
-
-  it('pulses DE for the request, writes it, feeds binary-string chunks to the poller and keeps a timer armed', () => {
-    const fake = fakeEspruino();
-    const [b] = resolveModbusConfig(config({ direction: 'pin', dePin: 'D4' }));
-    const samples: Sample[] = [];
-    const bus = new EspruinoRtuBus(b, fake.serial, fake.hw, fake.clock, (s) => samples.push(s));
-    bus.start();
-    expect(fake.log.slice(0, 5)).toEqual([
-      'digitalWrite D4 0',
-      'setup 9600 {"bytesize":8,"parity":"even","stopbits":1,"rx":16,"tx":17}',
-      'on data',
-      'pulse D4 1 10.1667',
-      'write 050400000002' + crcHex('050400000002'),
-    ]);
-    expect(fake.pendingTimers()).toBe(1);
+  it('pulses DE for the request wire time plus the margin, writes the request, decodes chunks and keeps a timer armed', () => {
+    const { m, time, written, samples } = device(config({ direction: 'pin', dePin: 'D4', deMarginUs: 500 }));
+    expect(written).toEqual(['050400000002' + crcHex('050400000002')]);
+    time.advance(20);
+    const de = m.pins.writes.filter((w) => w.pin === 'D4');
+    expect(de.map((w) => w.value)).toEqual([0, 1, 0]);
+    // Low at start; raised with the request for its wire time, 8 bytes x 11 bits (8E1) / 9600 baud = 9.1667 ms, + 0.5 ms.
+    expect(de[2].tMs - de[1].tMs).toBeCloseTo(9.6667, 4);
+    expect(time.pendingTimers()).toBe(1);
     const regs = new Uint8Array(4);
     encodeRegisters(21.5, 'float32', 'ABCD', regs, 0);
     const res = encodeReadResponse(5, 4, regs);
-    fake.advance(20);
-    fake.receive(res.subarray(0, 3));
-    fake.advance(3);
-    fake.receive(res.subarray(3));
-    expect(samples).toEqual([{ channel: 'v1', tMs: 1700000000023, value: 21.5, valid: true, status: 'VALID', native: -1, source: 'rtu:b:5:FLOAT32_BLOCK' }]);
-    expect(fake.pendingTimers()).toBe(1);
-    // Next poll one period after the first; nobody answers: timeouts, retries, then an invalid sample.
-    fake.advance(977);
-    expect(fake.log.filter((l) => l.startsWith('write')).length).toBe(2);
-    fake.advance(5000);
-    expect(samples[1]).toMatchObject({ channel: 'v1', valid: false, status: 'COMMS_LOSS' });
-    expect(samples[1].value).toBeNaN();
-    expect(bus.health().devices[0].timeouts).toBeGreaterThanOrEqual(3);
-    bus.stop();
-    expect(fake.pendingTimers()).toBe(0);
+    m.serial.Serial3.deliver(res.subarray(0, 3));
+    time.advance(3);
+    m.serial.Serial3.deliver(res.subarray(3));
+    expect(samples()).toEqual([[0, T0 + 23, 21.5, S.VALID, -1]]);
+    expect(time.pendingTimers()).toBe(1);
+    // Next poll one period after the first; nobody answers: timeouts, retries, then a sample without a value.
+    time.advance(977);
+    expect(written.length).toBe(2);
+    time.advance(5000);
+    expect(samples()[1]).toEqual([0, expect.any(Number), null, S.COMMS_LOSS, -1]);
+    expect(m.evaluate('uartBusTest.bus.rtu.h[' + H.TIMEOUTS + ']')).toBeGreaterThanOrEqual(3);
+    expect(m.pins.writes.filter((w) => w.pin === 'D4' && w.value === 1).length).toBe(written.length);
+    m.shutdown();
+  });
+
+  it('computes the DE hold time from the bus framing and baud', () => {
+    const { m, time } = device(config({ direction: 'pin', dePin: 4, baud: 115200, parity: 'none' }));
+    time.advance(5);
+    const de = m.pins.writes.filter((w) => w.pin === 'D4');
+    // 8 bytes x 10 bits / 115200 baud + the default 1000 us margin.
+    expect(de[2].tMs - de[1].tMs).toBeCloseTo((8 * 10 * 1e6) / 115200 / 1000 + 1, 9);
+    m.shutdown();
   });
 
   it('leaves direction to the transceiver in auto mode', () => {
-    const fake = fakeEspruino();
-    const [b] = resolveModbusConfig(config({}));
-    new EspruinoRtuBus(b, fake.serial, fake.hw, fake.clock, () => {}).start();
-    expect(fake.log.some((l) => l.startsWith('pulse') || l.startsWith('digitalWrite'))).toBe(false);
+    const { m, time, written } = device(config({}));
+    time.advance(3000);
+    expect(written.length).toBeGreaterThan(1);
+    expect(m.pins.writes).toEqual([]);
+    m.shutdown();
   });
 });

@@ -5,42 +5,37 @@ import {
   encodeExceptionResponse,
   encodeReadResponse,
   encodeRequest,
-  encodeWriteResponse,
   readByteCount,
   readRequest,
-  writeCoilsRequest,
-  writeRegisterRequest,
-  writeRegistersRequest,
 } from '../../protocol/modbus/codec';
-import { OUTCOME_EXCEPTION, OUTCOME_OK } from '../../protocol/modbus/master';
-import { RegisterStore, RtuSlave } from '../../protocol/modbus/slave';
+import { C, M, Outcome, masterBytes, masterDeadline, masterTick, startRead } from '../../protocol/modbus/rtu-master';
+import { RegisterStore, RtuSlave } from '../../host-sim/modbus/slave';
 import { Prng } from '../../host-sim/prng';
-import { attemptsBalance, bytesBalance, harness } from './helpers';
+import { writeCoilsRequest, writeRegisterRequest, writeRegistersRequest } from '../kit/modbus-codec';
+import { KitPlan } from '../kit/modbus-plan';
+import { Harness, attemptsBalance, bytesBalance, line9600, masterHarness, readData } from './helpers';
 
 const rng = new Prng(0x5eed);
 
-function randomRequest(): ModbusRequest {
-  const slave = rng.between(1, 247);
+function randomRead(slave: number): ModbusRequest {
+  const fc = rng.between(1, 4);
+  return readRequest(slave, fc, rng.int(60000), fc <= 2 ? rng.between(1, 2000) : rng.between(1, 125));
+}
+
+function randomRequest(slave: number): ModbusRequest {
   const k = rng.int(8);
-  if (k < 4) {
-    const fc = k + 1;
-    return readRequest(slave, fc, rng.int(60000), fc <= 2 ? rng.between(1, 2000) : rng.between(1, 125));
-  }
+  if (k < 4) return randomRead(slave);
   if (k === 4) return writeRegisterRequest(slave, rng.int(65536), rng.int(65536));
   if (k === 5) return { slave, fc: 5, address: rng.int(65536), quantity: 1, data: new Uint8Array([rng.chance(0.5) ? 0xff : 0, 0]) };
   if (k === 6) return writeCoilsRequest(slave, rng.int(60000), Array.from(rng.bytes(rng.between(1, 100))).map((b) => b & 1));
   return writeRegistersRequest(slave, rng.int(60000), Array.from({ length: rng.between(1, 123) }, () => rng.int(65536)));
 }
 
-/** A correct answer: data for reads, the echo for writes, or (10 %) an exception. */
-function answer(req: ModbusRequest): { adu: Uint8Array; data: Uint8Array | null; exception: boolean } {
-  if (rng.chance(0.1)) return { adu: encodeExceptionResponse(req.slave, req.fc, rng.between(1, 11)), data: null, exception: true };
-  if (req.fc <= 4) {
-    const data = rng.bytes(readByteCount(req.fc, req.quantity));
-    return { adu: encodeReadResponse(req.slave, req.fc, data), data, exception: false };
-  }
-  const echo = req.fc >= 15 ? req.quantity : (req.data![0] << 8) | req.data![1];
-  return { adu: encodeWriteResponse(req.slave, req.fc, req.address, echo), data: null, exception: false };
+/** A correct answer to a read: its data or (10 %) an exception. */
+function answer(req: ModbusRequest): { adu: Uint8Array; data: Uint8Array | null } {
+  if (rng.chance(0.1)) return { adu: encodeExceptionResponse(req.slave, req.fc, rng.between(1, 11)), data: null };
+  const data = rng.bytes(readByteCount(req.fc, req.quantity));
+  return { adu: encodeReadResponse(req.slave, req.fc, data), data };
 }
 
 function noise(max: number, req: ModbusRequest): Uint8Array {
@@ -51,26 +46,50 @@ function noise(max: number, req: ModbusRequest): Uint8Array {
   return concatBytes(parts);
 }
 
-/** Feeds bytes in random 1..64-byte chunks; returns true when the transaction finished. */
-function feed(h: ReturnType<typeof harness>, bytes: Uint8Array, t: number): boolean {
+/** Feeds bytes in random 1..64-byte chunks. */
+function feed(h: Harness, bytes: Uint8Array, t: number): void {
   let i = 0;
-  let done = false;
   while (i < bytes.length) {
     const n = Math.min(bytes.length - i, rng.between(1, 64));
-    if (h.master.onBytes(bytes.subarray(i, i + n), t)) done = true;
+    masterBytes(h.r, bytes.subarray(i, i + n), t);
     i += n;
   }
-  return done;
 }
 
 /** Runs the clock until the transaction ends; bounded, so a hang fails the test. */
-function drain(h: ReturnType<typeof harness>, t: number): number {
-  for (let k = 0; k < 100 && h.master.busy; k++) {
-    t = Math.max(t + 1, h.master.nextDeadline());
-    h.master.tick(t);
+function drain(h: Harness, t: number): number {
+  for (let k = 0; k < 100 && h.r.s[M.BUSY]; k++) {
+    t = Math.max(t + 1, masterDeadline(h.r));
+    masterTick(h.r, t);
   }
-  expect(h.master.busy).toBe(false);
+  expect(h.r.s[M.BUSY]).toBe(0);
   return t + 10;
+}
+
+const BATCH = 250;
+
+/**
+ * Runs `cases` transactions, in batches of reads of one random slave on one master (state carries over from one
+ * transaction to the next); every attempt and byte of each batch is accounted for. Returns the summed counters.
+ */
+function transactions(cases: number, run: (h: Harness, read: number, req: ModbusRequest) => void): Float64Array {
+  const totals = new Float64Array(C.FIELDS);
+  for (let done = 0; done < cases; ) {
+    const slave = rng.between(1, 247);
+    const kit = new KitPlan(slave, line9600(), 1000);
+    const reqs: ModbusRequest[] = [];
+    for (let i = 0; i < BATCH && done + i < cases; i++) {
+      const req = randomRead(slave);
+      kit.read(req.fc, req.address, req.quantity);
+      reqs.push(req);
+    }
+    const h = masterHarness(kit);
+    reqs.forEach((req, i) => run(h, i, req));
+    done += reqs.length;
+    expect(attemptsBalance(h.r.c, 0) && bytesBalance(h.r.c, 0)).toBe(true);
+    for (let f = 0; f < C.FIELDS; f++) totals[f] += h.r.c[f];
+  }
+  return totals;
 }
 
 function mutate(adu: Uint8Array): { bytes: Uint8Array; flipsOnly: boolean } {
@@ -109,47 +128,38 @@ describe('fuzzing the RTU framer and decoder', () => {
     let cases = 0;
 
     // Valid answers hidden in noise are always found, byte-exact.
-    const h = harness();
-    let found = 0;
-    for (let i = 0; i < EMBEDDED; i++, cases++) {
-      const req = randomRequest();
+    const embedded = transactions(EMBEDDED, (h, read, req) => {
       const a = answer(req);
-      h.master.start(req, encodeRequest(req), 0, t);
+      startRead(h.r, read, 0, t);
       feed(h, concatBytes([noise(40, req), a.adu, rng.bytes(rng.int(20))]), t + 5);
       t = drain(h, t + 5);
-      expect(h.master.outcome).toBe(a.exception ? OUTCOME_EXCEPTION : OUTCOME_OK);
-      if (a.data) expect(bytesEqual(h.master.response!.data!, a.data)).toBe(true);
-      found++;
-    }
-    expect(found).toBe(EMBEDDED);
-    expect(attemptsBalance(h.counters, 0) && bytesBalance(h.counters, 0)).toBe(true);
-    expect(h.counters.ok + h.counters.exceptions).toBe(EMBEDDED);
+      expect(h.r.s[M.OUTCOME]).toBe(a.data ? Outcome.OK : Outcome.EXCEPTION);
+      if (a.data) expect(bytesEqual(readData(h.r, read), a.data)).toBe(true);
+      cases++;
+    });
+    expect(embedded[C.OK] + embedded[C.EXCEPTIONS]).toBe(EMBEDDED);
+    expect(embedded[C.SENT]).toBe(EMBEDDED);
 
     // Mutated answers: never an exception escaping, never a hang, every attempt and byte accounted for.
-    const m = harness();
-    for (let i = 0; i < MUTATED; i++, cases++) {
-      const req = randomRequest();
-      const a = answer(req);
-      const mut = mutate(a.adu);
-      m.master.start(req, encodeRequest(req), rng.int(2), t);
-      feed(m, mut.bytes, t + 5);
-      t = drain(m, t + 5);
+    const mutated = transactions(MUTATED, (h, read, req) => {
+      const mut = mutate(answer(req).adu);
+      startRead(h.r, read, rng.int(2), t);
+      feed(h, mut.bytes, t + 5);
+      t = drain(h, t + 5);
       // CRC-16/MODBUS detects every 1..3-bit error in frames this short.
-      if (mut.flipsOnly) expect(m.master.outcome).not.toBe(OUTCOME_OK);
-    }
-    expect(attemptsBalance(m.counters, 0) && bytesBalance(m.counters, 0)).toBe(true);
-    expect(m.counters.crcErrors + m.counters.timeouts + m.counters.invalid).toBeGreaterThan(MUTATED / 2);
+      if (mut.flipsOnly) expect(h.r.s[M.OUTCOME]).not.toBe(Outcome.OK);
+      cases++;
+    });
+    expect(mutated[C.CRC_ERRORS] + mutated[C.TIMEOUTS] + mutated[C.INVALID]).toBeGreaterThan(MUTATED / 2);
 
     // Pure garbage.
-    const g = harness();
-    for (let i = 0; i < RANDOM; i++, cases++) {
-      const req = randomRequest();
-      g.master.start(req, encodeRequest(req), 0, t);
-      feed(g, rng.bytes(rng.int(300)), t + 5);
-      t = drain(g, t + 5);
-    }
-    expect(attemptsBalance(g.counters, 0) && bytesBalance(g.counters, 0)).toBe(true);
-    expect(g.counters.ok).toBe(0);
+    const garbage = transactions(RANDOM, (h, read) => {
+      startRead(h.r, read, 0, t);
+      feed(h, rng.bytes(rng.int(300)), t + 5);
+      t = drain(h, t + 5);
+      cases++;
+    });
+    expect(garbage[C.OK]).toBe(0);
 
     // Slave side: garbage and mutated requests never throw; valid requests in the stream are answered.
     const store: RegisterStore = {
@@ -163,9 +173,7 @@ describe('fuzzing the RTU framer and decoder', () => {
     let sent = 0;
     for (let i = 0; i < SLAVE_SIDE; i++, cases++) {
       slave.reset();
-      const req = randomRequest();
-      req.slave = 17;
-      const adu = encodeRequest(req);
+      const adu = encodeRequest(randomRequest(17));
       const valid = rng.chance(0.5);
       if (valid) sent++;
       const bytes = concatBytes([rng.bytes(rng.int(30)), valid ? adu : mutate(adu).bytes]);
@@ -177,6 +185,7 @@ describe('fuzzing the RTU framer and decoder', () => {
       }
     }
     expect(answered).toBeGreaterThanOrEqual(sent);
+    slave.reset(); // what the last stream left pending is discarded
     expect(slave.counters.bytesIn).toBe(slave.counters.bytesFramed + slave.counters.bytesDiscarded);
 
     expect(cases).toBeGreaterThanOrEqual(100000);

@@ -1,39 +1,62 @@
 // Shared test helpers for the Modbus tests.
-import { RtuMaster, MasterCounters, MasterTiming, newMasterCounters } from '../../protocol/modbus/master';
 import type { ModbusConfig } from '../../protocol/modbus/config';
+import { C, M, type RtuBus } from '../../protocol/modbus/rtu-master';
+import { createRtuBus } from '../../protocol/modbus/rtu-poller';
+import { Read } from '../../protocol/plan/format';
+import { KitPlan, pollRound as kitPollRound, type KitLine } from '../kit/modbus-plan';
+
+/** 9600 8N1 (a 8-byte request is on the wire for 9 ms), 500 ms response and 80 ms silence timeouts, 4 ms gap. */
+export function line9600(over: Partial<KitLine> = {}): KitLine {
+  return { baud: 9600, charBits: 10, responseTimeoutMs: 500, silenceTimeoutMs: 80, interFrameMs: 4, retries: 0, offlineAfter: 3, ...over };
+}
+
+export type Emitted = [acq: number, tMs: number, value: number, status: number, native: number];
 
 export interface Harness {
-  master: RtuMaster;
+  r: RtuBus;
   written: Uint8Array[];
-  counters: MasterCounters;
+  emitted: Emitted[];
 }
 
-export function timing(over: Partial<MasterTiming> = {}): MasterTiming {
-  return {
-    responseTimeoutMs: 500,
-    silenceTimeoutMs: 80,
-    interFrameMs: 4,
-    broadcastDelayMs: 100,
-    wireMs: (n) => Math.ceil((n * 10 * 1000) / 9600),
-    ...over,
-  };
-}
-
-export function harness(over: Partial<MasterTiming> = {}): Harness {
+/** The runtime on the plan of `kit`, recording what it writes and emits. */
+export function harness(kit: KitPlan): Harness {
   const written: Uint8Array[] = [];
-  const counters = newMasterCounters();
-  const master = new RtuMaster({ write: (b) => written.push(b.slice()) }, timing(over), counters);
-  return { master, written, counters };
+  const emitted: Emitted[] = [];
+  const r = createRtuBus(kit.tables(), 0, { write: (b) => void written.push(b.slice()) }, (...e) => void emitted.push(e));
+  return { r, written, emitted };
 }
 
-/** Every attempt is accounted for in exactly one counter. */
-export function attemptsBalance(c: MasterCounters, inFlight: number): boolean {
-  return c.sent === c.ok + c.exceptions + c.crcErrors + c.timeouts + c.invalid + c.broadcasts + inFlight;
+/**
+ * A harness for driving the master's transactions directly (startRead, masterBytes, masterTick): the group is made
+ * active as the poller does before it starts one of its reads, so that attempts count into its device.
+ */
+export function masterHarness(kit: KitPlan): Harness {
+  const h = harness(kit);
+  h.r.s[M.ACTIVE] = 0;
+  return h;
+}
+
+/** Response data the runtime keeps for read `read`. */
+export function readData(r: RtuBus, read: number): Uint8Array {
+  const at = r.p.reads[read * Read.FIELDS + Read.DATA_AT];
+  return r.data.subarray(at, at + r.p.reads[read * Read.FIELDS + Read.BYTE_COUNT]);
+}
+
+/** One poll round (kit pollRound) from `t`; returns what it emitted. */
+export function pollRound(h: Harness, responses: Uint8Array[], t: number): Emitted[] {
+  const before = h.emitted.length;
+  kitPollRound(h.r, responses, t);
+  return h.emitted.slice(before);
+}
+
+/** Every attempt is accounted for in exactly one outcome counter. */
+export function attemptsBalance(c: Float64Array, inFlight: number): boolean {
+  return c[C.SENT] === c[C.OK] + c[C.EXCEPTIONS] + c[C.CRC_ERRORS] + c[C.TIMEOUTS] + c[C.INVALID] + inFlight;
 }
 
 /** Every byte received is in a frame or discarded (nothing pending once the transaction is over). */
-export function bytesBalance(c: MasterCounters, pending: number): boolean {
-  return c.bytesIn === c.bytesFramed + c.bytesDiscarded + pending;
+export function bytesBalance(c: Float64Array, pending: number): boolean {
+  return c[C.BYTES_IN] === c[C.BYTES_FRAMED] + c[C.BYTES_DISCARDED] + pending;
 }
 
 export function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {

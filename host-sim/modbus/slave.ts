@@ -1,5 +1,5 @@
 // RTU slave: frames requests out of a byte stream, executes them against a register store and produces the response
-// (or nothing for a broadcast). Serves the virtual analyzers of the simulator; pure like the master side.
+// (or nothing for a broadcast). Serves the virtual analyzers of the simulator.
 
 import {
   BROADCAST_ADDRESS,
@@ -12,8 +12,8 @@ import {
   parseRequest,
   requestException,
   requestLength,
-} from './codec';
-import { FrameMeasurer, FramerCounters, StreamFramer, newFramerCounters } from './framer';
+} from '../../protocol/modbus/codec';
+import { FrameMeasurer, FramerCounters, StreamFramer, newFramerCounters } from './stream-framer';
 
 /** A slave's data tables. Each call returns 0 or a Modbus exception code. */
 export interface RegisterStore {

@@ -1,10 +1,10 @@
-// Byte-stream framing for RTU. UART bytes arrive in arbitrary chunks (1..64 bytes on Espruino) and the 3.5-character
-// gap cannot be observed from JS (espruino.md section 7), so frames are found by what they must look like: a measurer says
-// how long a frame starting here would be, and the CRC decides. A candidate that fails is dropped one byte at a time,
-// so a genuine frame hidden behind garbage or a false start is still found.
+// Byte-stream framing of requests for the virtual slaves (slave.ts). Bytes arrive in arbitrary chunks, so frames are
+// found by what they must look like: a measurer says how long a frame starting here would be, and the CRC decides. A
+// candidate that fails is dropped one byte at a time, so a genuine frame hidden behind garbage is still found. (The
+// device's master frames responses the same way, on typed-array state: protocol/modbus/rtu-master.ts.)
 
-import { crcMatches } from './crc16';
-import { MAX_ADU } from './codec';
+import { MAX_ADU } from '../../protocol/modbus/codec';
+import { crcMatches } from '../../protocol/modbus/crc16';
 
 /**
  * Says how long a frame starting at buf[start] would be, given the `avail` bytes present:
@@ -42,8 +42,6 @@ export class StreamFramer {
   tail: number;
   counters: FramerCounters;
   measurer: FrameMeasurer;
-  /** A candidate failed its CRC since the last accepted frame or reset. */
-  crcFailedSinceSync: boolean;
   private discarding: boolean;
 
   constructor(measurer: FrameMeasurer, counters: FramerCounters) {
@@ -52,12 +50,7 @@ export class StreamFramer {
     this.tail = 0;
     this.counters = counters;
     this.measurer = measurer;
-    this.crcFailedSinceSync = false;
     this.discarding = false;
-  }
-
-  pending(): number {
-    return this.tail - this.head;
   }
 
   private countDiscarded(n: number): void {
@@ -119,32 +112,10 @@ export class StreamFramer {
       if (this.tail - this.head < len) return 0;
       if (crcMatches(this.buf, this.head, len)) {
         this.discarding = false;
-        this.crcFailedSinceSync = false;
         return len;
       }
       this.counters.crcRejects++;
-      this.crcFailedSinceSync = true;
       this.discard(1);
-    }
-    return 0;
-  }
-
-  /**
-   * Called when the line has gone silent with a candidate still incomplete: that candidate was a false start (noise
-   * that looks like our slave and function, announcing more bytes than will come), so a complete valid frame may
-   * sit behind it. Returns its length after discarding what precedes it, or 0. Run only at silence, not per chunk,
-   * because it measures every pending position.
-   */
-  salvage(): number {
-    for (let i = this.head + 1; i < this.tail; i++) {
-      const avail = this.tail - i;
-      const len = this.measurer.measure(this.buf, i, avail);
-      if (len >= 4 && len <= avail && crcMatches(this.buf, i, len)) {
-        this.discard(i - this.head);
-        this.discarding = false;
-        this.crcFailedSinceSync = false;
-        return len;
-      }
     }
     return 0;
   }
@@ -160,12 +131,11 @@ export class StreamFramer {
     }
   }
 
-  /** Drops everything pending (counted as discarded) and forgets CRC failures. */
+  /** Drops everything pending (counted as discarded). */
   reset(): void {
     if (this.tail > this.head) this.discard(this.tail - this.head);
     this.head = 0;
     this.tail = 0;
     this.discarding = false;
-    this.crcFailedSinceSync = false;
   }
 }
