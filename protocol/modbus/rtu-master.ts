@@ -327,7 +327,8 @@ function accept(r: RtuBus, len: number, now: number): boolean {
   const fc = r.p.reads[read * Read.FIELDS + Read.FC];
   let exception = -1;
   if (b[head + 1] === (fc | 0x80)) {
-    if (len === 5) exception = b[head + 2];
+    // exception codes start at 1 (Modbus Application Protocol v1.1b3 section 7): code 0 is an invalid answer
+    if (len === 5 && b[head + 2] > 0) exception = b[head + 2];
   } else if (b[head + 2] === s[M.EXPECT] && len === s[M.EXPECT] + 5) {
     exception = 0;
     const at = r.p.reads[read * Read.FIELDS + Read.DATA_AT];
