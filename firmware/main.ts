@@ -42,8 +42,9 @@ function closer(): Closer {
   return load<Closer>(MODULE_CLOSE);
 }
 
+/** Live memory (after a garbage collection) at the moment a record is sealed: period close and seal module loaded. */
 function notePeak(dev: Device): void {
-  const used = process.memory(false).usage;
+  const used = process.memory().usage;
   if (used > dev.peakVars) dev.peakVars = used;
 }
 

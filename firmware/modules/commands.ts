@@ -169,7 +169,7 @@ function arraysSize(o: object): number {
   const keys = Object.keys(o);
   for (let i = 0; i < keys.length; i++) {
     const v = (o as { [k: string]: unknown })[keys[i]];
-    if (v && typeof v === 'object' && typeof (v as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT === 'number') n += E.getSizeOf(v);
+    if (v && typeof v === 'object' && (v as { buffer?: unknown }).buffer !== undefined) n += E.getSizeOf(v);
   }
   return n;
 }
