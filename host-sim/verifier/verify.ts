@@ -13,14 +13,18 @@
 import { toHex, bytesEqual } from '../../protocol/bytes';
 import { codedError, errorCode, errorMessage } from '../../protocol/errors';
 import type { Sha256 } from '../../protocol/ports';
-import { GENESIS_HASH } from '../../protocol/record/chain';
-import { decodeCose, verifyMac0, type CoseMessage } from '../../protocol/record/cose';
-import { MAX_RECORD_BYTES, availabilityBp, decodeRecordPayload, type GapDetail, type RecordData } from '../../protocol/record/schema';
-import { COSE_ALG_ES256, COSE_ALG_HMAC_256_256 } from '../../protocol/record/signer';
+import { decodeCose, type CoseMessage } from '../../protocol/record/cose';
+import { decodeRecordPayload, type GapDetail, type RecordData } from '../../protocol/record/schema';
 import { nodeSha256 } from '../record/node-sha256';
 import { verifySign1 } from './es256';
-import type { KeyRing } from './keys';
+import { ALG_ES256, ALG_HMAC_256_256, type KeyRing } from './keys';
+import { verifyMac0 } from './mac0';
 import { PeriodChecker } from './periods';
+
+/** The record size limit (docs/records.md, COSE profile). */
+const MAX_RECORD_BYTES = 4096;
+/** `prev` of seq 0. */
+const GENESIS_HASH = new Uint8Array(32);
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -80,15 +84,15 @@ function add(r: RecordResult, code: string, severity: Severity, message: string)
   r.findings.push({ code, severity, message });
 }
 
-function authenticate(msg: CoseMessage, opts: VerifyOptions, sha256: Sha256): void {
+function authenticate(msg: CoseMessage, opts: VerifyOptions): void {
   if (msg.kid === null) throw codedError('COSE_KID_MISSING', 'record carries no kid');
   const key = opts.keys.get(msg.kid);
   if (!key) throw codedError('COSE_KID_UNKNOWN', 'no key for kid ' + toHex(msg.kid));
   if (key.alg !== msg.alg) {
     throw codedError('COSE_ALG_MISMATCH', 'kid ' + toHex(msg.kid) + ' is a key for alg ' + key.alg + ', record uses ' + String(msg.alg));
   }
-  if (key.alg === COSE_ALG_HMAC_256_256) verifyMac0(msg, key.secret, sha256, null);
-  else if (key.alg === COSE_ALG_ES256) verifySign1(msg, key.publicKey, null);
+  if (key.alg === ALG_HMAC_256_256) verifyMac0(msg, key.secret, null);
+  else if (key.alg === ALG_ES256) verifySign1(msg, key.publicKey, null);
 }
 
 function recompute(r: RecordResult, rec: RecordData): void {
@@ -102,7 +106,7 @@ function recompute(r: RecordResult, rec: RecordData): void {
     for (const q of p.quantities) {
       if (ids[q.id]) add(r, 'SCHEMA_DUP_QUANTITY', 'error', 'quantity ' + q.id + ' appears twice');
       ids[q.id] = true;
-      const expected = availabilityBp(q.nValid, q.nTotal);
+      const expected = q.nTotal > 0 ? Math.floor((q.nValid * 10000) / q.nTotal) : 0;
       if (q.availabilityBp !== expected) {
         add(r, 'RECOMPUTE_AVAILABILITY', 'error', q.id + ': availability ' + q.availabilityBp + ' bp, counts give ' + expected + ' bp');
       }
@@ -149,7 +153,7 @@ export function verifyRecords(messages: Uint8Array[], opts: VerifyOptions): Veri
       msg = decodeCose(bytes, { requireTag: true, strict: true, maxBytes: MAX_RECORD_BYTES });
       r.kind = msg.kind;
       r.kid = msg.kid ? toHex(msg.kid) : null;
-      authenticate(msg, opts, sha256);
+      authenticate(msg, opts);
       r.authentic = true;
     } catch (e) {
       add(r, errorCode(e), 'error', errorMessage(e));
