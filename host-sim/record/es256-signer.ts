@@ -36,8 +36,8 @@ export function createSoftwareEs256Signer(privateKey: KeyObject, kid: Uint8Array
   return {
     alg: COSE_ALG_ES256,
     kid,
-    sign(toBeSigned, done) {
-      const signature = sign('sha256', toBeSigned, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    sign(buf, start, end, done) {
+      const signature = sign('sha256', buf.subarray(start, end), { key: privateKey, dsaEncoding: 'ieee-p1363' });
       done(null, new Uint8Array(signature));
     },
   };

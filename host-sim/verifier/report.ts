@@ -4,7 +4,7 @@
 // parts of a split period are merged, and a supplement's substitute takes the place of the quantity it fills.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isoUtc } from '../../protocol/record/json';
+import { isoUtc } from './json';
 import type { QuantityData } from '../../protocol/record/schema';
 import type { Finding, VerificationReport } from './verify';
 

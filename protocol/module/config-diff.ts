@@ -2,9 +2,9 @@
 // between two configurations that a config-change event lists.
 import type { Sha256 } from '../ports';
 import { encodeCbor } from '../record/cbor';
+import { textSize } from '../record/cbor-writer';
 import { MAX_RECORD_BYTES, type ConfigChange, type ConfigValue, type EventData } from '../record/schema';
 import { plainToCbor } from './plain-cbor';
-import { cborHeadBytes } from './record-size';
 import { asciiText } from './record-text';
 
 /** Canonical bytes of a configuration: deterministic CBOR of its JSON data (key order and formatting do not matter). */
@@ -55,12 +55,8 @@ function flatten(root: unknown, paths: string[], leaves: ConfigValue[]): void {
 /** Room for the change list inside one record (the rest of a config-change record is well under 400 bytes). */
 const CHANGES_BUDGET = MAX_RECORD_BYTES - 600;
 
-function textBytes(s: string): number {
-  return cborHeadBytes(s.length) + s.length;
-}
-
 function valueBytes(v: ConfigValue): number {
-  if (typeof v === 'string') return textBytes(v);
+  if (typeof v === 'string') return textSize(v);
   if (typeof v === 'number') return 9;
   return 1;
 }
@@ -95,7 +91,7 @@ export function configChanges(oldCfg: unknown, newCfg: unknown): ConfigChange[] 
   let bytes = 0;
   for (let i = 0; i < all.length; i++) {
     const c = all[i];
-    bytes += 1 + textBytes(c.path) + valueBytes(c.oldValue) + valueBytes(c.newValue);
+    bytes += 1 + textSize(c.path) + valueBytes(c.oldValue) + valueBytes(c.newValue);
     if (bytes > CHANGES_BUDGET) {
       out.push({ path: '...', oldValue: null, newValue: all.length - i });
       break;

@@ -12,8 +12,8 @@ import { bytesEqualConstantTime } from '../bytes';
 import { codedError, type CodedError } from '../errors';
 import type { Sha256 } from '../ports';
 import { CborMap, CborTag, decodeCbor, encodeCbor, type CborValue } from './cbor';
-import { createHmacSha256 } from './hmac';
-import { COSE_ALG_ES256, COSE_ALG_HMAC_256_256, type Signer } from './signer';
+import { hmacSha256 } from './hmac';
+import { COSE_ALG_ES256, COSE_ALG_HMAC_256_256, SIGNER_HEADROOM, type Signer } from './signer';
 
 export const COSE_TAG_SIGN1 = 18;
 export const COSE_TAG_MAC0 = 17;
@@ -102,7 +102,8 @@ export function encodeCoseMessage(
 
 /**
  * Signs `payload` with `signer` and returns the tagged COSE message through `done`: COSE_Sign1 for ES256,
- * COSE_Mac0 for HMAC 256/256. `done` may run synchronously (HMAC) or later (secure element).
+ * COSE_Mac0 for HMAC 256/256. `done` may run synchronously (HMAC) or later (secure element). The reference
+ * construction from CBOR values, for host tools and tests; the device seals around its payload in place (cose-seal.ts).
  */
 export function coseSeal(
   payload: Uint8Array,
@@ -121,7 +122,10 @@ export function coseSeal(
   const aad = externalAad || EMPTY;
   const tbs = kind === 'sign1' ? sigStructure(prot, aad, payload) : macStructure(prot, aad, payload);
   const expectedLength = kind === 'sign1' ? ES256_SIGNATURE_BYTES : HMAC_256_TAG_BYTES;
-  signer.sign(tbs, function (err, signature) {
+  // signers sign in place and may use the bytes in front of the message as scratch
+  const buf = new Uint8Array(SIGNER_HEADROOM + tbs.length);
+  buf.set(tbs, SIGNER_HEADROOM);
+  signer.sign(buf, SIGNER_HEADROOM, buf.length, function (err, signature) {
     if (err) {
       done(err, null);
       return;
@@ -229,6 +233,6 @@ export function verifyMac0(msg: CoseMessage, key: Uint8Array, sha256: Sha256, ex
   if (msg.kind !== 'mac0') throw codedError('COSE_WRONG_KIND', 'not a COSE_Mac0');
   if (msg.alg !== COSE_ALG_HMAC_256_256) throw codedError('COSE_ALG_UNSUPPORTED', 'MAC algorithm ' + String(msg.alg) + ' is not HMAC 256/256 (5)');
   if (msg.signature.length !== HMAC_256_TAG_BYTES) throw codedError('COSE_BAD_MAC', 'tag is ' + msg.signature.length + ' bytes, expected 32');
-  const expected = createHmacSha256(sha256, key)(toBeSigned(msg, externalAad));
+  const expected = hmacSha256(sha256, key, toBeSigned(msg, externalAad));
   if (!bytesEqualConstantTime(expected, msg.signature)) throw codedError('COSE_BAD_MAC', 'MAC tag does not match');
 }

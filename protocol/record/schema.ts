@@ -322,7 +322,7 @@ function encodeValueBlock(b: ValueBlock, path: string): CborMap {
 }
 
 /** One quantity as the CBOR map a period record carries (validated; `path` names it in errors). */
-export function encodeQuantity(q: QuantityData, nAnalyzers: number, path: string): CborMap {
+function encodeQuantity(q: QuantityData, nAnalyzers: number, path: string): CborMap {
   const m = new CborMap().set(K_QUANTITY.ID, textOf(q.id, path, 'id'));
   if (q.analyzer !== -1) {
     if (uintOf(q.analyzer, path, 'analyzer') >= nAnalyzers) throw schemaError('SCHEMA_RANGE', path + '.analyzer', 'no analyzer ' + q.analyzer);

@@ -3,37 +3,26 @@
 // canonical CBOR payloads, hash chain). Never skipped: a missing peer fails with install instructions.
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../protocol/bytes';
-import { RecordChain, type ChainStore } from '../../protocol/record/chain';
-import { FIXTURE_HMAC_KID, FIXTURE_START_MS, HOUR_MS, fixtureHmacKey, fixtureHourlyBody, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
-import { goldenRecordsHex } from '../../protocol/record/golden';
-import type { RecordBody } from '../../protocol/record/schema';
 import type { Signer } from '../../protocol/record/signer';
 import { createSoftwareEs256Signer, es256PublicKeyRaw, generateEs256KeyPair } from '../../host-sim/record/es256-signer';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
 import type { CaptureKeys } from '../../host-sim/verifier/capture';
+import { FIXTURE_HMAC_KID, FIXTURE_START_MS, HOUR_MS, fixtureHmacKey } from '../kit/record-fixtures';
+import { goldenRecordsHex } from '../kit/record-golden';
+import { createRecordKit, fixturePlan, kitBoot, kitHour } from '../kit/record-kit';
 import { runPythonVerifier as runPython } from './records/python-verifier';
 
 const hmacKeys = (keyHex: string): CaptureKeys => ({ hmac: { [toHex(Buffer.from(FIXTURE_HMAC_KID, 'ascii'))]: keyHex } });
 
-const hourBody = (h: number): RecordBody => fixtureHourlyBody(h, h % 2);
-
-/** Boot, four hourly records, then a reboot from the persisted state alone (gap + reboot events). */
+/** Boot, four hours (two parts each), then a reboot from the persisted chain state alone (gap + reboot events). */
 function chainCapture(signer: Signer): Uint8Array[] {
-  const saved: Uint8Array[] = [];
-  const store: ChainStore = { save: (s) => void saved.push(s) };
-  const out: Uint8Array[] = [];
-  const push = (e: unknown, r: Uint8Array[] | Uint8Array | null): void => {
-    if (e) throw e;
-    if (Array.isArray(r)) out.push(...r);
-    else out.push(r!);
-  };
-  const identity = fixtureIdentity(nodeSha256);
-  const a = new RecordChain({ sha256: nodeSha256, signer, identity, store, reserveBlock: 8 });
-  a.boot({ nowMs: FIXTURE_START_MS, time: fixtureTime(), reason: 'power-on', persisted: null, journalTail: null }, push);
-  for (let h = 0; h < 4; h++) a.append(hourBody(h), push);
-  const b = new RecordChain({ sha256: nodeSha256, signer, identity, store, reserveBlock: 8 });
-  b.boot({ nowMs: FIXTURE_START_MS + 5 * HOUR_MS, time: fixtureTime(), reason: 'watchdog', persisted: saved[saved.length - 1], journalTail: null }, push);
-  return out;
+  const plan = fixturePlan(nodeSha256);
+  const a = createRecordKit(nodeSha256, plan, signer);
+  kitBoot(a, FIXTURE_START_MS, 'power-on', null);
+  for (let h = 0; h < 4; h++) kitHour(a, h, h % 2);
+  const b = createRecordKit(nodeSha256, plan, signer);
+  kitBoot(b, FIXTURE_START_MS + 5 * HOUR_MS, 'watchdog', a.saved[a.saved.length - 1]);
+  return a.sealed.concat(b.sealed);
 }
 
 describe('records verified by Python cbor2 + cryptography', () => {
@@ -44,26 +33,23 @@ describe('records verified by Python cbor2 + cryptography', () => {
     const { x, y } = es256PublicKeyRaw(keys.publicKey);
     const py = runPython(recs, { es256: { [toHex(kid)]: { x: toHex(x), y: toHex(y) } } });
     expect(py.status).toBe(0);
-    expect(py.records.map((r) => [r.seq, r.kind, r.alg, r.auth, r.canonical, r.chain])).toEqual([
-      [0, 'sign1', -7, true, true, 'genesis'],
-      [1, 'sign1', -7, true, true, 'ok'],
-      [2, 'sign1', -7, true, true, 'ok'],
-      [3, 'sign1', -7, true, true, 'ok'],
-      [4, 'sign1', -7, true, true, 'ok'],
-      [8, 'sign1', -7, true, true, 'gap-declared'],
-      [9, 'sign1', -7, true, true, 'ok'],
-    ]);
-    expect(py.summary).toEqual({ records: 7, auth_ok: 7, canonical_ok: 7, chain_ok: true, ok: true });
+    // seq 1-8: the four hours in two parts each; the state persisted before seq 8 reserved 8-11
+    const seqs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13];
+    expect(py.records.map((r) => [r.seq, r.kind, r.alg, r.auth, r.canonical, r.chain])).toEqual(
+      seqs.map((seq) => [seq, 'sign1', -7, true, true, seq === 0 ? 'genesis' : seq === 12 ? 'gap-declared' : 'ok']),
+    );
+    expect(py.summary).toEqual({ records: 11, auth_ok: 11, canonical_ok: 11, chain_ok: true, ok: true });
   });
 
   it('the golden HMAC (COSE_Mac0) records verify', () => {
     const golden = goldenRecordsHex(nodeSha256).mac0.map(fromHex);
     const py = runPython(golden, hmacKeys(toHex(fixtureHmacKey())));
     expect(py.status).toBe(0);
-    expect(py.records.map((r) => r.seq + ':' + r.kind + ':' + r.chain)).toEqual([
-      '0:mac0:genesis', '1:mac0:ok', '2:mac0:ok', '3:mac0:ok', '4:mac0:ok', '5:mac0:ok', '8:mac0:gap-declared', '9:mac0:ok',
-    ]);
-    expect(py.summary).toMatchObject({ records: 8, auth_ok: 8, canonical_ok: 8, ok: true });
+    const seqs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 16, 17];
+    expect(py.records.map((r) => r.seq + ':' + r.kind + ':' + r.chain)).toEqual(
+      seqs.map((seq) => seq + ':mac0:' + (seq === 0 ? 'genesis' : seq === 16 ? 'gap-declared' : 'ok')),
+    );
+    expect(py.summary).toMatchObject({ records: 15, auth_ok: 15, canonical_ok: 15, ok: true });
   });
 
   it('detects a tampered record, a wrong key and a dropped record', () => {

@@ -1,37 +1,36 @@
-// Test harness for the record pipeline: a pipeline over the scenario plant with a capturing sink, a twin engine fed
-// the same samples (the reference for bit-for-bit comparisons), signers that defer or fail, and record decoding
-// through the host verifier.
-import type { Sample, Status } from '../../protocol/sample';
-import { compileConfig } from '../../protocol/cems/config';
-import {
-  advance,
-  createEngine,
-  pushSample,
-  takeOutput,
-  type CemsEngine,
-  type EngineEvent,
-  type PeriodValue,
-  type SubstituteValue,
-} from '../../protocol/cems/engine';
+// Test harness for the record side: the records service over the scenario plant's compiled plan with a capturing
+// sink, a twin engine on the same plan fed the same samples (the reference for bit-for-bit comparisons), signers that
+// defer or fail, readable status counters, and record decoding through the host verifier.
+import { STATUS_LIST, type Sample, type Status } from '../../protocol/sample';
+import { advance, createEngine, G, PR, pushSample, takeOutput, type Engine, type EngineEvent, type EngineOutput, type Substitute } from '../../protocol/cems/engine';
 import { codedError, type CodedError } from '../../protocol/errors';
-import { RecordPipeline, type PipelineOptions, type RecordInfo } from '../../protocol/module/pipeline';
+import { Acq, OutClose } from '../../protocol/plan/format';
+import { openPlan, type Plan } from '../../protocol/plan/reader';
+import { compilePlan } from '../../protocol/plan/compile';
+import { enginePlan, rtuPlan } from '../../protocol/plan/views';
+import { recordsBoot, recordsSigner, recordsTick, RS, type RecordInfo, type Records } from '../../protocol/module/records';
 import type { ModuleConfig } from '../../protocol/module/config-types';
-import { validateModuleConfig } from '../../protocol/module/config';
 import type { QuantityData, RecordData } from '../../protocol/record/schema';
+import type { ChainLink } from '../../protocol/record/chain-state';
 import type { Signer } from '../../protocol/record/signer';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
 import { KeyRing } from '../../host-sim/verifier/keys';
 import { verifyRecords, type VerificationReport } from '../../host-sim/verifier/verify';
+import { outputOf } from '../kit/record-kit';
 import {
+  acquiredChannels,
+  createPlantStack,
   feedPlant,
   ManualClock,
   MemoryStore,
+  plantCloser,
   plantConfig,
-  scenarioFirmware,
+  pushPlantSample,
   scenarioKey,
   scenarioKid,
   scenarioSigner,
   T0,
+  type PlantStack,
   type StateOf,
 } from './scenario';
 
@@ -45,6 +44,18 @@ export function hmacKeys(): KeyRing {
   return new KeyRing().addHmacKey(scenarioKid(), scenarioKey());
 }
 
+const plans: { [profile: string]: Uint8Array } = {};
+
+/** The compiled plan of the scenario plant under `profile` (compiled once per profile). */
+export function plantPlanBytes(profile: string): Uint8Array {
+  if (!plans[profile]) plans[profile] = compilePlan(plantConfig(profile), sha256).bytes;
+  return plans[profile];
+}
+
+export function plantPlan(profile: string): Plan {
+  return openPlan(plantPlanBytes(profile), sha256);
+}
+
 /** A signer whose callbacks wait until the test releases them (the secure element's execution delay). */
 export class DeferredSigner implements Signer {
   readonly alg: number;
@@ -54,8 +65,8 @@ export class DeferredSigner implements Signer {
     this.alg = inner.alg;
     this.kid = inner.kid;
   }
-  sign(tbs: Uint8Array, done: (err: CodedError | null, sig: Uint8Array | null) => void): void {
-    this.pending.push(() => this.inner.sign(tbs, done));
+  sign(buf: Uint8Array, start: number, end: number, done: (err: CodedError | null, sig: Uint8Array | null) => void): void {
+    this.pending.push(() => this.inner.sign(buf, start, end, done));
   }
   /** Runs waiting signatures (and those their completions start) until none is left; returns how many ran. */
   releaseAll(): number {
@@ -77,10 +88,10 @@ export class FlakySigner implements Signer {
     this.alg = inner.alg;
     this.kid = inner.kid;
   }
-  sign(tbs: Uint8Array, done: (err: CodedError | null, sig: Uint8Array | null) => void): void {
+  sign(buf: Uint8Array, start: number, end: number, done: (err: CodedError | null, sig: Uint8Array | null) => void): void {
     this.calls++;
     if (this.calls <= this.failures) done(codedError('ATECC_TIMEOUT', 'no response from the secure element'), null);
-    else this.inner.sign(tbs, done);
+    else this.inner.sign(buf, start, end, done);
   }
 }
 
@@ -89,51 +100,109 @@ export interface Sealed {
   info: RecordInfo;
 }
 
-/** A pipeline over the scenario plant with an in-memory chain store and a capturing sink. */
+/** The service's counters by name, with the engine's rejections. */
+export interface RecordsStatus {
+  booted: boolean;
+  samples: number;
+  samplesBeforeClock: number;
+  rejected: { late: number; nonMonotonic: number; badTime: number; unknownChannel: number; clockBack: number };
+  badTicks: number;
+  periodsClosed: number;
+  daysClosed: number;
+  recordsBuilt: number;
+  recordsSigned: number;
+  splitPeriods: number;
+  supplements: number;
+  queued: number;
+  inFlight: boolean;
+  dropped: number;
+  failed: number;
+  retries: number;
+  sinkErrors: number;
+  substitutionUnavailable: number;
+  engineStateRestored: boolean;
+  lastSeq: number;
+  lastError: string;
+}
+
+export function recordsStatus(svc: Records): RecordsStatus {
+  const s = svc.st;
+  const g = svc.o.engine.g;
+  return {
+    booted: svc.booted,
+    samples: s[RS.SAMPLES],
+    samplesBeforeClock: s[RS.SAMPLES_BEFORE_CLOCK],
+    rejected: { late: g[G.LATE], nonMonotonic: g[G.NON_MONOTONIC], badTime: g[G.BAD_TIME], unknownChannel: g[G.UNKNOWN_CHANNEL], clockBack: g[G.CLOCK_BACK] },
+    badTicks: s[RS.BAD_TICKS],
+    periodsClosed: s[RS.PERIODS_CLOSED],
+    daysClosed: s[RS.DAYS_CLOSED],
+    recordsBuilt: s[RS.RECORDS_BUILT],
+    recordsSigned: s[RS.RECORDS_SIGNED],
+    splitPeriods: s[RS.SPLIT_PERIODS],
+    supplements: s[RS.SUPPLEMENTS],
+    queued: svc.queue.length,
+    inFlight: svc.inFlight,
+    dropped: s[RS.DROPPED],
+    failed: s[RS.FAILED],
+    retries: s[RS.RETRIES],
+    sinkErrors: s[RS.SINK_ERRORS],
+    substitutionUnavailable: s[RS.SUBSTITUTION_UNAVAILABLE],
+    engineStateRestored: svc.engineStateRestored,
+    lastSeq: svc.lastSeq,
+    lastError: svc.lastError,
+  };
+}
+
+/** The records service over the scenario plant with an in-memory chain store and a capturing sink. */
 export class Harness {
   readonly clock: ManualClock;
   readonly store: MemoryStore;
   readonly sealed: Sealed[] = [];
   readonly snapshots: Uint8Array[] = [];
-  readonly pipeline: RecordPipeline;
   readonly config: ModuleConfig;
+  readonly stack: PlantStack;
+  readonly svc: Records;
+  private readonly engineState: Uint8Array | null;
 
   constructor(
     profile: string,
     opts: { signer?: Signer; store?: MemoryStore; engineState?: Uint8Array | null; maxQueue?: number; startMs?: number } = {},
   ) {
     this.config = plantConfig(profile);
-    const checked = validateModuleConfig(this.config);
-    if (!checked.config) throw new Error('scenario config invalid: ' + checked.errors.join('; '));
     this.clock = new ManualClock(opts.startMs ?? T0 - 1000);
     this.store = opts.store ?? new MemoryStore();
-    const o: PipelineOptions = {
-      config: this.config,
-      signer: opts.signer ?? hmacSigner(),
-      sha256,
+    this.engineState = opts.engineState ?? null;
+    this.stack = createPlantStack(sha256, plantPlan(profile), {
       clock: this.clock,
       store: this.store,
       sink: (cose, info) => this.sealed.push({ cose, info }),
-      firmware: scenarioFirmware(sha256),
-      engineState: opts.engineState ?? null,
       saveEngineState: (s) => this.snapshots.push(s),
-    };
-    if (opts.maxQueue !== undefined) o.maxQueue = opts.maxQueue;
-    this.pipeline = new RecordPipeline(o);
+      maxQueue: opts.maxQueue ?? 8,
+    });
+    this.svc = this.stack.svc;
+    recordsSigner(this.svc, opts.signer ?? hmacSigner());
   }
 
-  boot(persisted: Uint8Array | null = null, journalTail: { seq: number; hash: Uint8Array } | null = null): void {
-    this.pipeline.boot({ reason: persisted ? 'watchdog' : 'power-on', persisted, journalTail });
+  get plan(): Plan {
+    return this.stack.plan;
+  }
+
+  get engine(): Engine {
+    return this.stack.engine;
+  }
+
+  boot(persisted: Uint8Array | null = null, journalTail: ChainLink | null = null): void {
+    recordsBoot(this.svc, persisted ? 'watchdog' : 'power-on', persisted, journalTail, this.engineState);
   }
 
   push = (s: Sample): void => {
     this.clock.t = s.tMs;
-    this.pipeline.onSample(s);
+    pushPlantSample(this.stack, s);
   };
 
   tick = (t: number): void => {
     this.clock.t = t;
-    this.pipeline.tick(t);
+    recordsTick(this.svc, t);
   };
 
   /** Feeds minutes of plant samples from startMs and ticks past the end (close delay included). */
@@ -143,29 +212,48 @@ export class Harness {
     return rnd;
   }
 
+  /** Hands `out` to the service as the engine's output of a tick at t (engine output the plant cannot produce). */
+  inject(out: EngineOutput, t: number): void {
+    this.engine.out = out;
+    this.tick(t);
+  }
+
   records(): Uint8Array[] {
     return this.sealed.map((s) => s.cose);
   }
+
+  status(): RecordsStatus {
+    return recordsStatus(this.svc);
+  }
 }
 
-/** The engine alone, fed exactly what a Harness gets: the reference values of every period. */
+/** The engine alone on the same plan, fed exactly what a Harness gets: the reference values of every period. */
 export class Twin {
-  readonly engine: CemsEngine;
-  periods: PeriodValue[] = [];
-  substitutes: SubstituteValue[] = [];
+  readonly plan: Plan;
+  readonly engine: Engine;
+  private readonly acq: Float64Array;
+  private readonly acqOf: { [id: string]: number };
+  periods: { startMs: number; rows: Float64Array }[] = [];
+  substitutes: Substitute[] = [];
   events: EngineEvent[] = [];
 
   constructor(profile: string) {
-    this.engine = createEngine(compileConfig(plantConfig(profile).emissions), null);
+    this.plan = plantPlan(profile);
+    this.engine = createEngine(enginePlan(this.plan), plantCloser);
+    this.acq = rtuPlan(this.plan).acq;
+    this.acqOf = acquiredChannels(this.plan);
   }
 
-  push = (s: Sample): void => pushSample(this.engine, s);
+  push = (s: Sample): void => {
+    const a = this.acqOf['#' + s.channel];
+    pushSample(this.engine, this.acq[a * Acq.FIELDS + Acq.CHANNEL], s.tMs, s.value, STATUS_LIST.indexOf(s.status), s.native);
+  };
 
   tick = (t: number): void => {
     advance(this.engine, t);
     const out = takeOutput(this.engine);
     this.periods.push(...out.periods);
-    this.substitutes.push(...out.substitutes);
+    this.substitutes.push(...out.subs);
     this.events.push(...out.events);
   };
 
@@ -175,10 +263,28 @@ export class Twin {
     return rnd;
   }
 
-  period(q: string, startMs: number): PeriodValue {
-    const p = this.periods.find((x) => x.q === q && x.startMs === startMs);
-    if (!p) throw new Error('twin has no period ' + q + ' @' + startMs);
-    return p;
+  /** Engine output index of record quantity `id` (a mass total shares its mass rate's output). */
+  out(id: string): number {
+    return outputOf(this.plan, id);
+  }
+
+  /** The engine's closed period of output `out` at startMs (PR fields). */
+  row(out: number, startMs: number): Float64Array {
+    const p = this.periods.find((x) => x.startMs === startMs);
+    if (!p) throw new Error('twin has no period @' + startMs);
+    return p.rows.subarray(out * PR.FIELDS, (out + 1) * PR.FIELDS);
+  }
+
+  /** Whether output `out` is measured (its raw mean is reported). */
+  measured(out: number): boolean {
+    return this.engine.oc[out * OutClose.FIELDS + OutClose.MEASURED] === 1;
+  }
+
+  substitute(id: string): Substitute {
+    const out = this.out(id);
+    const s = this.substitutes.find((x) => x.out === out);
+    if (!s) throw new Error('twin has no substitute for ' + id);
+    return s;
   }
 }
 

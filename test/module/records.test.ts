@@ -1,29 +1,32 @@
 // The mapping from engine output to record content, piece by piece: method references, analyzers and bases,
-// substitutes and supplements, the deterministic split, COSE overhead, analyzer status windows, engine events, the
-// plain-data CBOR used for configuration hashes and engine snapshots, and configuration diffs.
+// period records, substitutes and supplements, the deterministic split into parts, COSE overhead, analyzer status
+// windows, engine events, the plain-data CBOR behind configuration hashes, and configuration diffs.
 import { describe, expect, it } from 'vitest';
-import type { Sample, Status } from '../../protocol/sample';
 import { compileConfig, type OutputDef } from '../../protocol/cems/config';
-import type { SubstituteValue } from '../../protocol/cems/engine';
-import { decodeCbor, encodeCbor } from '../../protocol/record/cbor';
-import { coseSeal } from '../../protocol/record/cose';
+import { S } from '../../protocol/cems/codes';
+import { EventCode, SubstMethod, type EngineEvent, type EngineOutput, type Substitute } from '../../protocol/cems/engine';
+import { Rec } from '../../protocol/plan/format';
+import { CborMap, decodeCbor, encodeCbor } from '../../protocol/record/cbor';
+import { newWriter } from '../../protocol/record/cbor-writer';
+import { coseOverhead, coseSeal, PAYLOAD_AT } from '../../protocol/record/cose-seal';
 import { createHmacSigner } from '../../protocol/record/hmac-signer';
-import { MAX_RECORD_BYTES, type EventData, type PeriodData } from '../../protocol/record/schema';
+import { planParts, recordPlan, writePeriodPayload, type PeriodJob, type RecordPlan } from '../../protocol/record/period-record';
+import { MAX_RECORD_BYTES, MAX_SEQ, type RecordHeader } from '../../protocol/record/record-writer';
+import { decodeRecordPayload, K_PERIOD, K_RECORD, type EventData, type PeriodData } from '../../protocol/record/schema';
 import type { Signer } from '../../protocol/record/signer';
 import { defaultConfigFor, type DefaultJurisdiction } from '../../protocol/module/default-config';
-import { configBytes, configChangeEvent, configChanges } from '../../protocol/module/config-diff';
-import { engineEventData } from '../../protocol/module/engine-events';
+import { configChangeEvent, configBytes, configChanges } from '../../protocol/module/config-diff';
 import { methodRef } from '../../protocol/module/method-refs';
-import { buildPeriodRecords } from '../../protocol/module/period-records';
-import { splitPeriod } from '../../protocol/module/period-split';
 import { cborToPlain, plainToCbor } from '../../protocol/module/plain-cbor';
 import { createRecordContext, type RecordContext } from '../../protocol/module/record-context';
-import { coseOverheadBytes, payloadBytes } from '../../protocol/module/record-size';
+import { recordsEvent, RS } from '../../protocol/module/records';
 import { hexWord } from '../../protocol/module/record-text';
-import { StatusWindows } from '../../protocol/module/status-window';
+import { createStatusWindows, windowSample, type StatusWindows } from '../../protocol/module/status-window';
+import { decodeCose } from '../../protocol/record/cose';
 import { createSoftwareEs256Signer, generateEs256KeyPair } from '../../host-sim/record/es256-signer';
-import { sha256, Twin } from './helpers';
-import { checkHour, HOUR, T0 } from './scenario';
+import { rtuPlan } from '../../protocol/plan/views';
+import { decoded, Harness, plantPlan, sha256, Twin, verify } from './helpers';
+import { acquiredChannels, checkHour, HOUR, T0 } from './scenario';
 
 function context(j: DefaultJurisdiction): RecordContext {
   const cfg = defaultConfigFor(j);
@@ -36,13 +39,6 @@ function refs(j: DefaultJurisdiction): { [id: string]: string } {
   for (const p of ctx.plans) out[p.id] = p.methodRef;
   return out;
 }
-
-const identity = {
-  device: { id: 'cems-default', firmwareHash: new Uint8Array(32), firmwareVersion: '0.1.0' },
-  site: { facilityId: 'F', installationId: 'I', stackId: 'S', monitoringLocationId: 'M' },
-};
-const time = { source: 'ntp' as const, lastSyncMs: 0, syncOffsetMs: 0 };
-const measure = (p: PeriodData): number => payloadBytes(identity, { time, createdMs: T0 + HOUR, period: p, event: null });
 
 describe('method references', () => {
   it('follow the table per jurisdiction and output kind', () => {
@@ -121,106 +117,163 @@ describe('period records from engine output', () => {
   const twin = new Twin('EU_MRR');
   twin.run(T0, 120, checkHour);
   const ctx = context('EU_MRR');
-  const sub = (q: string, startMs: number, periods: number, v: number): SubstituteValue => ({
-    q, startMs, periods, minutes: 60, v, unit: 'mg/m3', method: 'M', code: 'C', pma: NaN, gapPeriods: periods, basisCount: 3,
+  const sub = (id: string, startMs: number, periods: number, v: number): Substitute => ({
+    out: twin.out(id), startMs, periods, v, method: SubstMethod.MRR_EQ4, code: 0, pma: NaN, gap: periods, basis: 3,
   });
+  /** The records the service makes of one batch of engine output, as period data (parts merged). */
+  function periodsOf(out: EngineOutput): PeriodData[] {
+    const h = new Harness('EU_MRR');
+    h.boot();
+    h.inject(out, T0 + 6 * HOUR);
+    const merged: PeriodData[] = [];
+    for (const r of decoded(verify(h.records()))) {
+      if (!r.period) continue;
+      const last = merged[merged.length - 1];
+      if (r.period.part && r.period.part.index > 0) last.quantities.push(...r.period.quantities);
+      else merged.push(r.period);
+    }
+    return merged;
+  }
+  const batch = (subs: Substitute[]): EngineOutput => ({ periods: twin.periods, days: [], subs, events: [] });
 
   it('one record per period, all outputs, in output order with totals after mass rates', () => {
-    const recs = buildPeriodRecords(ctx, twin.periods, []);
-    expect(recs.map((r) => [r.startMs, r.supplement])).toEqual([[T0, false], [T0 + HOUR, false]]);
-    const ids = recs[0].period.quantities.map((q) => q.id);
+    const recs = periodsOf(batch([]));
+    expect(recs.map((r) => [r.startMs, r.supplement])).toEqual([[T0, undefined], [T0 + HOUR, undefined]]);
+    const ids = recs[0].quantities.map((q) => q.id);
     const expected: string[] = [];
     for (const o of ctx.cems.outputs) {
       expected.push(o.id);
       if (o.kind === 'MASS') expected.push(o.id + '.total');
     }
     expect(ids).toEqual(expected);
-    expect(recs[0].period).toMatchObject({ endMs: T0 + HOUR, averagingS: 3600, monitoringPlanVersion: 'DEFAULT-1' });
+    expect(recs[0]).toMatchObject({ endMs: T0 + HOUR, averagingS: 3600, monitoringPlanVersion: 'DEFAULT-1' });
   });
 
   it('merges substitutes of the batch and makes supplements of the others, in period order', () => {
-    const subs = [
+    const recs = periodsOf(batch([
       sub('so2.dry', T0, 1, 111), // merged into the first hour
       sub('co.dry', T0 - 2 * HOUR, 3, 222), // two earlier hours as supplements, the third merged
       sub('co.dry', T0 + 5 * HOUR, 1, 333), // an hour without any period value (no data)
-    ];
-    const recs = buildPeriodRecords(ctx, twin.periods, subs);
-    expect(recs.map((r) => [(r.startMs - T0) / HOUR, r.supplement])).toEqual([[-2, true], [-1, true], [0, false], [1, false], [5, true]]);
-    const first = recs[2].period.quantities;
-    expect(first.find((q) => q.id === 'so2.dry')).toMatchObject({ status: 'SUBSTITUTED', corrected: { value: 111 }, substitution: { method: 'M', code: 'C' } });
+    ]));
+    expect(recs.map((r) => [(r.startMs - T0) / HOUR, r.supplement])).toEqual([[-2, true], [-1, true], [0, undefined], [1, undefined], [5, true]]);
+    const first = recs[2].quantities;
+    const eq4 = { method: 'EU-MRR-2018/2066:Art45-AnnexVIII-Eq4', code: 'EQ4' };
+    expect(first.find((q) => q.id === 'so2.dry')).toMatchObject({ status: 'SUBSTITUTED', corrected: { value: 111 }, substitution: eq4 });
     expect(first.find((q) => q.id === 'co.dry')).toMatchObject({ status: 'SUBSTITUTED', corrected: { value: 222 } });
-    expect(recs.map((r) => r.period.supplement)).toEqual([true, true, undefined, undefined, true]);
-    expect(recs[0].period.quantities.map((q) => q.id)).toEqual(['co.dry']);
-    expect(recs[0].period.quantities[0]).toMatchObject({ nValid: 0, nTotal: 1800, availabilityBp: 0, validityRule: 'EU_MRR:SUBSTITUTE', raw: { value: null } });
-    expect(recs[4].period.quantities[0].corrected.value).toBe(333);
-    expect(recs[3].period.quantities.every((q) => q.status !== 'SUBSTITUTED')).toBe(true);
+    expect(recs[0].quantities.map((q) => q.id)).toEqual(['co.dry']);
+    expect(recs[0].quantities[0]).toMatchObject({ nValid: 0, nTotal: 1800, availabilityBp: 0, validityRule: 'EU_MRR:SUBSTITUTE', raw: { value: null } });
+    expect(recs[4].quantities[0].corrected.value).toBe(333);
+    expect(recs[3].quantities.every((q) => q.status !== 'SUBSTITUTED')).toBe(true);
   });
 });
 
 describe('split', () => {
   const twin = new Twin('EU_IED_LCP');
   twin.run(T0, 60, checkHour);
-  const period = buildPeriodRecords(context('EU_IED_LCP'), twin.periods, [])[0].period;
+  const rp: RecordPlan = recordPlan(twin.plan);
+  const header: RecordHeader = {
+    seq: MAX_SEQ,
+    prev: new Uint8Array(32),
+    deviceId: rp.frag.subarray(rp.rec[Rec.DEVICE_ID_AT], rp.rec[Rec.DEVICE_ID_AT] + rp.rec[Rec.DEVICE_ID_LEN]),
+    site: rp.frag.subarray(rp.rec[Rec.SITE_AT], rp.rec[Rec.SITE_AT] + rp.rec[Rec.SITE_LEN]),
+    firmwareHash: new Uint8Array(32),
+    firmwareVersion: '0.1.0',
+    timeSource: 2,
+    lastSyncMs: 0,
+    syncOffsetMs: 0,
+    createdMs: T0 + HOUR + 6000,
+  };
+  // room for a whole period, written to measure it
+  const buf = new Uint8Array(4 * MAX_RECORD_BYTES);
+  const hourJob = (): PeriodJob => ({ startMs: T0, periodMs: HOUR, rows: twin.periods[0].rows, subs: [], list: [], parts: [], vals: null, subOf: [] });
+
+  /** Parts of `job` for `budget`: the quantity index ranges planParts chose. */
+  function split(job: PeriodJob, budget: number): [number, number][] {
+    planParts(newWriter(buf, 0), rp, header, job, budget);
+    return job.parts.map((from, i) => [from, i + 1 < job.parts.length ? job.parts[i + 1] : job.list.length]);
+  }
+  /** Payload bytes of quantities [from, to) as part `index` of `count`, as the seal module writes it (largest seq). */
+  function measure(job: PeriodJob, from: number, to: number, index: number, count: number): number {
+    const w = newWriter(buf, 0);
+    writePeriodPayload(w, rp, header, job, from, to, index, count);
+    return w.n;
+  }
+  const payload = (job: PeriodJob, from: number, to: number, index: number, count: number): PeriodData => {
+    const n = measure(job, from, to, index, count);
+    return decodeRecordPayload(buf.slice(0, n)).period!;
+  };
 
   it('keeps a record that fits whole, to the byte', () => {
-    expect(splitPeriod(period, 100000, measure)).toEqual([period]);
-    const exact = measure(period);
-    expect(splitPeriod(period, exact, measure)).toEqual([period]);
-    expect(splitPeriod(period, exact - 1, measure).length).toBe(2);
+    const job = hourJob();
+    expect(split(job, 100000)).toEqual([[0, 38]]);
+    const exact = measure(job, 0, 38, 0, 1);
+    expect(split(job, exact)).toEqual([[0, 38]]);
+    expect(split(job, exact - 1).length).toBe(2);
   });
 
   it('fills parts greedily in order, each within the budget, nothing dropped, same parts every time', () => {
     for (const budget of [4000, 2500, 1200]) {
-      const parts = splitPeriod(period, budget, measure);
+      const job = hourJob();
+      const parts = split(job, budget);
       expect(parts.length).toBeGreaterThan(1);
-      for (const p of parts) {
-        expect(measure(p)).toBeLessThanOrEqual(budget);
-        expect(p).toMatchObject({ startMs: period.startMs, endMs: period.endMs, analyzers: period.analyzers });
-      }
-      expect(parts.flatMap((p) => p.quantities)).toEqual(period.quantities);
+      expect(parts[0][0]).toBe(0);
+      expect(parts[parts.length - 1][1]).toBe(job.list.length);
+      parts.forEach(([from, to], i) => {
+        expect(to).toBeGreaterThan(from);
+        if (i > 0) expect(from).toBe(parts[i - 1][1]);
+        expect(measure(job, from, to, i, parts.length)).toBeLessThanOrEqual(budget);
+        expect(payload(job, from, to, i, parts.length)).toMatchObject({ startMs: T0, endMs: T0 + HOUR, part: { index: i, count: parts.length } });
+      });
       // greedy: the first quantity of each part would not have fitted into the previous one
-      for (let i = 1; i < parts.length; i++) {
-        const grown = { ...parts[i - 1], quantities: [...parts[i - 1].quantities, parts[i].quantities[0]] };
-        expect(measure(grown)).toBeGreaterThan(budget);
-      }
-      expect(splitPeriod(period, budget, measure)).toEqual(parts);
+      for (let i = 1; i < parts.length; i++) expect(measure(job, parts[i - 1][0], parts[i][0] + 1, i - 1, parts.length)).toBeGreaterThan(budget);
+      expect(split(hourJob(), budget)).toEqual(parts);
     }
   });
 
   it('measures the quantity array head exactly when parts reach 24 quantities', () => {
-    for (let budget = 3900; budget <= 4100; budget += 7) {
-      const parts = splitPeriod(period, budget, measure);
-      expect(parts.some((p) => p.quantities.length >= 24)).toBe(true);
-      for (const p of parts) expect(measure(p)).toBeLessThanOrEqual(budget);
-      const grown = { ...parts[0], quantities: [...parts[0].quantities, parts[1].quantities[0]] };
-      expect(measure(grown)).toBeGreaterThan(budget);
+    const whole = hourJob();
+    split(whole, 100000);
+    const at24 = measure(whole, 0, 24, 0, 2);
+    for (let budget = at24; budget <= at24 + 200; budget += 7) {
+      const job = hourJob();
+      const parts = split(job, budget);
+      expect(parts.some(([from, to]) => to - from >= 24)).toBe(true);
+      parts.forEach(([from, to], i) => expect(measure(job, from, to, i, parts.length)).toBeLessThanOrEqual(budget));
+      expect(measure(job, 0, parts[1][0] + 1, 0, parts.length)).toBeGreaterThan(budget);
     }
   });
 
   it('marks every part with its index and the number of parts, and counts the marker exactly past 24 parts', () => {
-    expect('part' in splitPeriod(period, 100000, measure)[0]).toBe(false);
-    const two = splitPeriod(period, 4000, measure);
-    expect(two.map((p) => p.part)).toEqual([{ index: 0, count: 2 }, { index: 1, count: 2 }]);
+    const job = hourJob();
+    split(job, 100000);
+    const whole = decodeCbor(buf.slice(0, measure(job, 0, 38, 0, 1)), { maxBytes: buf.length }) as CborMap;
+    expect((whole.get(K_RECORD.PERIOD) as CborMap).has(K_PERIOD.PART)).toBe(false);
+    expect(split(job, 4000).map((_, i) => payload(job, job.parts[i], i + 1 < job.parts.length ? job.parts[i + 1] : 38, i, 2).part)).toEqual([
+      { index: 0, count: 2 },
+      { index: 1, count: 2 },
+    ]);
     // a budget where every quantity fits alone with the widest marker: one quantity per part, 38 parts (2-byte count)
-    const n = period.quantities.length;
-    const alone = period.quantities.map((q) => measure({ ...period, quantities: [q], part: { index: n - 1, count: n } }));
+    const n = 38;
+    const alone: number[] = [];
+    for (let q = 0; q < n; q++) alone.push(measure(job, q, q + 1, n - 1, n));
     const budget = Math.max(...alone);
-    const parts = splitPeriod(period, budget, measure);
+    const parts = split(job, budget);
     expect(parts.length).toBe(n);
-    parts.forEach((p, i) => {
-      expect(p.part).toEqual({ index: i, count: n });
-      expect(measure(p)).toBeLessThanOrEqual(budget);
+    parts.forEach(([from, to], i) => {
+      expect(to - from).toBe(1);
+      expect(payload(job, from, to, i, n).part).toEqual({ index: i, count: n });
+      expect(measure(job, from, to, i, n)).toBeLessThanOrEqual(budget);
     });
-    expect(Math.max(...parts.map(measure))).toBe(budget);
+    expect(Math.max(...parts.map(([from, to], i) => measure(job, from, to, i, n)))).toBe(budget);
     // byte by byte through budgets that give 24 or more parts of one or two quantities: each part within the budget,
     // and the next part's first quantity would not have fitted
     let checked = 0;
     for (let b = budget; checked < 150; b++) {
-      const ps = splitPeriod(period, b, measure);
+      const ps = split(job, b);
       if (ps.length < 24) break;
       for (let i = 0; i < ps.length; i++) {
-        expect(measure(ps[i])).toBeLessThanOrEqual(b);
-        if (i > 0) expect(measure({ ...ps[i - 1], quantities: [...ps[i - 1].quantities, ps[i].quantities[0]] })).toBeGreaterThan(b);
+        expect(measure(job, ps[i][0], ps[i][1], i, ps.length)).toBeLessThanOrEqual(b);
+        if (i > 0) expect(measure(job, ps[i - 1][0], ps[i][0] + 1, i - 1, ps.length)).toBeGreaterThan(b);
       }
       checked++;
     }
@@ -228,22 +281,32 @@ describe('split', () => {
   });
 
   it('keeps the supplement mark on every part of a supplement', () => {
-    const parts = splitPeriod({ ...period, supplement: true }, 4000, measure);
-    expect(parts.map((p) => [p.part!.index, p.supplement])).toEqual([[0, true], [1, true]]);
-    for (const p of parts) expect(measure(p)).toBeLessThanOrEqual(4000);
+    const subs: Substitute[] = [];
+    for (let o = 0; o < twin.engine.nOut; o++) subs.push({ out: o, startMs: T0, periods: 1, v: 1 + o, method: SubstMethod.MRR_EQ4, code: 0, pma: NaN, gap: 1, basis: 3 });
+    const job: PeriodJob = { startMs: T0, periodMs: HOUR, rows: null, subs, list: [], parts: [], vals: null, subOf: [] };
+    const parts = split(job, 4000);
+    expect(parts.length).toBe(2);
+    parts.forEach(([from, to], i) => {
+      expect(payload(job, from, to, i, 2)).toMatchObject({ supplement: true, part: { index: i, count: 2 } });
+      expect(measure(job, from, to, i, 2)).toBeLessThanOrEqual(4000);
+    });
   });
 
   it('gives an oversize quantity a part of its own rather than dropping it', () => {
-    const parts = splitPeriod(period, 10, measure);
-    expect(parts.length).toBe(period.quantities.length);
-    expect(splitPeriod({ ...period, quantities: period.quantities.slice(0, 1) }, 10, measure)).toEqual([{ ...period, quantities: period.quantities.slice(0, 1) }]);
+    expect(split(hourJob(), 10).length).toBe(38);
+    const one: PeriodJob = {
+      startMs: T0, periodMs: HOUR, rows: null, list: [], parts: [], vals: null, subOf: [],
+      subs: [{ out: twin.out('co.dry'), startMs: T0, periods: 1, v: 5, method: SubstMethod.MRR_EQ4, code: 0, pma: NaN, gap: 1, basis: 3 }],
+    };
+    expect(split(one, 10)).toEqual([[0, 1]]);
   });
 });
 
 describe('COSE overhead', () => {
-  const seal = (signer: Signer, payload: Uint8Array): Uint8Array => {
+  const seal = (signer: Signer, n: number): Uint8Array => {
+    const buf = new Uint8Array(PAYLOAD_AT + MAX_RECORD_BYTES + 80);
     let out: Uint8Array | null = null;
-    coseSeal(payload, signer, null, (err, m) => {
+    coseSeal(buf, PAYLOAD_AT + n, signer, (err, m) => {
       if (err) throw err;
       out = m;
     });
@@ -259,31 +322,39 @@ describe('COSE overhead', () => {
 
   it('is exactly what a sealed record adds to its payload (payloads of 256..4096 bytes)', () => {
     for (const s of signers) {
-      for (const n of [256, 3000, MAX_RECORD_BYTES - coseOverheadBytes(s)]) {
-        expect(seal(s, new Uint8Array(n)).length - n).toBe(coseOverheadBytes(s));
-      }
-      expect(seal(s, new Uint8Array(MAX_RECORD_BYTES - coseOverheadBytes(s))).length).toBe(MAX_RECORD_BYTES);
+      for (const n of [256, 3000, MAX_RECORD_BYTES - coseOverhead(s)]) expect(seal(s, n).length - n).toBe(coseOverhead(s));
+      expect(seal(s, MAX_RECORD_BYTES - coseOverhead(s)).length).toBe(MAX_RECORD_BYTES);
+    }
+  });
+
+  it('refuses a payload that would make the record larger than the limit', () => {
+    for (const s of signers) {
+      const buf = new Uint8Array(PAYLOAD_AT + MAX_RECORD_BYTES + 80);
+      let code = '';
+      coseSeal(buf, PAYLOAD_AT + MAX_RECORD_BYTES - coseOverhead(s) + 1, s, (err) => (code = err ? err.code : 'SEALED'));
+      expect(code).toBe('RECORD_TOO_LARGE');
     }
   });
 });
 
-function smp(channel: string, tMs: number, status: Status, native = 0): Sample {
-  return { channel, tMs, value: 1, valid: status === 'VALID', status, native, source: 't' };
-}
-
 describe('analyzer status windows', () => {
-  const ctx = context('EU_IED_LCP');
+  const plan = plantPlan('EU_IED_LCP');
+  const rp = rtuPlan(plan);
+  const acqOf = acquiredChannels(plan);
+  const windows = (): StatusWindows => createStatusWindows(plan, rp.acq, rp.groups, rp.devices);
+  /** One sample of channel `id` (its acquired row) at t. */
+  const smp = (w: StatusWindows, id: string, t: number, status: number, native = 0): EventData | null => windowSample(w, acqOf['#' + id], t, status, native);
 
   it('one calibration event per analyzer window, from the first channel in to the last channel out', () => {
-    const w = new StatusWindows(ctx);
+    const w = windows();
     const events: (EventData | null)[] = [
-      w.onSample(smp('so2', T0, 'VALID')),
-      w.onSample(smp('so2', T0 + 1000, 'CALIBRATION', 4)),
-      w.onSample(smp('no', T0 + 1001, 'CALIBRATION', 0x80000000)),
-      w.onSample(smp('co', T0 + 1002, 'CALIBRATION')), // another analyzer
-      w.onSample(smp('so2', T0 + 3000, 'COMMS_LOSS')), // says nothing
-      w.onSample(smp('so2', T0 + 5000, 'VALID')),
-      w.onSample(smp('no', T0 + 5001, 'VALID')),
+      smp(w, 'so2', T0, S.VALID),
+      smp(w, 'so2', T0 + 1000, S.CALIBRATION, 4),
+      smp(w, 'no', T0 + 1001, S.CALIBRATION, 0x80000000),
+      smp(w, 'co', T0 + 1002, S.CALIBRATION), // another analyzer
+      smp(w, 'so2', T0 + 3000, S.COMMS_LOSS), // says nothing
+      smp(w, 'so2', T0 + 5000, S.VALID),
+      smp(w, 'no', T0 + 5001, S.VALID),
     ];
     expect(events.slice(0, 6)).toEqual([null, null, null, null, null, null]);
     expect(events[6]).toEqual({
@@ -293,44 +364,66 @@ describe('analyzer status windows', () => {
   });
 
   it('a switch from maintenance to calibration ends the maintenance window', () => {
-    const w = new StatusWindows(ctx);
-    expect(w.onSample(smp('dust', T0, 'MAINTENANCE', -1))).toBeNull();
-    const m = w.onSample(smp('velocity', T0 + 10, 'CALIBRATION', 4));
+    const w = windows();
+    expect(smp(w, 'dust', T0, S.MAINTENANCE, -1)).toBeNull();
+    const m = smp(w, 'velocity', T0 + 10, S.CALIBRATION, 4);
     // dust is still in maintenance but calibration takes precedence for the analyzer
     expect(m).toEqual({ kind: 'maintenance', startMs: T0, endMs: T0 + 10, actor: '', detail: { analyzerId: 'stack', reason: 'status-window channels=dust' } });
     // velocity leaves calibration while dust is still in maintenance: the calibration window ends
-    expect(w.onSample(smp('velocity', T0 + 20, 'FAULT'))).toMatchObject({
+    expect(smp(w, 'velocity', T0 + 20, S.FAULT)).toMatchObject({
       kind: 'calibration', startMs: T0 + 10, endMs: T0 + 20, detail: { analyzerId: 'stack', quantity: 'velocity', check: 'status-window native=0x00000004' },
     });
-    const back = w.onSample(smp('dust', T0 + 30, 'VALID'));
+    const back = smp(w, 'dust', T0 + 30, S.VALID);
     expect(back).toMatchObject({ kind: 'maintenance', startMs: T0 + 20, endMs: T0 + 30 });
   });
 
-  it('ignores what it cannot attribute', () => {
-    const w = new StatusWindows(ctx);
-    for (const s of [null, 1, 'x', {}, { channel: 'nope', tMs: T0, status: 'CALIBRATION' }, { channel: 'so2', tMs: Number.NaN, status: 'CALIBRATION' }]) {
-      expect(w.onSample(s as never)).toBeNull();
-    }
-    expect(w.onSample(smp('nox', T0, 'CALIBRATION'))).toBeNull(); // derived channels are not sampled
-    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) expect(w.onSample(smp(name, T0, 'CALIBRATION'))).toBeNull();
+  it('ignores status words it cannot OR (none, negative, fractional) and samples from before the window', () => {
+    const w = windows();
+    expect(smp(w, 'so2', T0, S.CALIBRATION, -1)).toBeNull();
+    expect(smp(w, 'no', T0 + 1, S.CALIBRATION, 2.5)).toBeNull();
+    expect(smp(w, 'so2', T0 + 2, S.VALID)).toBeNull(); // no is still calibrating
+    expect(smp(w, 'no', T0 + 3, S.VALID)).toMatchObject({ detail: { check: 'status-window', quantity: 'so2,no' } });
+    // a window whose end would come before its start (a sample from the past) is not recorded
+    expect(smp(w, 'co', T0 + 100, S.MAINTENANCE)).toBeNull();
+    expect(smp(w, 'co', T0 + 50, S.VALID)).toBeNull();
+    // derived channels (nox) are never acquired
+    expect(acqOf['#nox']).toBeUndefined();
   });
 });
 
 describe('engine events', () => {
-  const ctx = context('EU_IED_LCP');
+  function recordsOf(events: EngineEvent[]): { events: EventData[]; h: Harness } {
+    const h = new Harness('EU_IED_LCP');
+    h.boot();
+    h.inject({ periods: [], days: [], subs: [], events }, T0 + 10 * HOUR);
+    return { events: decoded(verify(h.records())).slice(1).map((r) => r.event!), h };
+  }
+  const ev = (kind: number, fromMs: number, toMs: number, out: number, detail: string): EngineEvent => ({ kind, fromMs, toMs, out, detail });
+
   it('map to gap, time-set and maintenance records, or to none', () => {
-    expect(engineEventData(ctx, { kind: 'NO_DATA', fromMs: T0, toMs: T0 + HOUR, q: '', detail: '' }, 'ntp')).toEqual({
-      kind: 'gap', startMs: T0, endMs: T0 + HOUR, actor: 'device', detail: { reason: 'no-data', firstSeq: -1, lastSeq: -1, fromMs: T0, toMs: T0 + HOUR },
-    });
-    expect(engineEventData(ctx, { kind: 'CLOCK_JUMP', fromMs: T0, toMs: T0 + 9 * HOUR, q: '', detail: '' }, 'ntp')!.detail).toMatchObject({ reason: 'no-data', toMs: T0 + 9 * HOUR });
-    expect(engineEventData(ctx, { kind: 'CLOCK_BACK', fromMs: T0 + 5000, toMs: T0 + 2000, q: '', detail: '' }, 'gnss')).toEqual({
-      kind: 'time-set', startMs: T0 + 2000, endMs: -1, actor: 'device', detail: { source: 'gnss', stepMs: -3000 },
-    });
-    expect(engineEventData(ctx, { kind: 'QAL2_TRIGGER', fromMs: T0, toMs: T0 + HOUR, q: 'so2.ref', detail: 'WEEK_OVER_40PCT' }, 'ntp')).toEqual({
-      kind: 'maintenance', startMs: T0, endMs: -1, actor: 'device', detail: { analyzerId: 'gm32', reason: 'QAL2-TRIGGER so2.ref WEEK_OVER_40PCT' },
-    });
-    expect(engineEventData(ctx, { kind: 'SUBSTITUTION_UNAVAILABLE', fromMs: T0, toMs: T0, q: 'so2.dry', detail: '' }, 'ntp')).toBeNull();
-    expect(engineEventData(ctx, { kind: 'ENGINE_ERROR', fromMs: T0, toMs: T0, q: '', detail: 'x' }, 'ntp')).toBeNull();
+    const twin = new Twin('EU_IED_LCP');
+    const { events, h } = recordsOf([
+      ev(EventCode.NO_DATA, T0, T0 + HOUR, -1, ''),
+      ev(EventCode.CLOCK_JUMP, T0 + HOUR, T0 + 9 * HOUR, -1, ''),
+      ev(EventCode.CLOCK_BACK, T0 + 9 * HOUR + 5000, T0 + 9 * HOUR + 2000, -1, ''),
+      ev(EventCode.QAL2_TRIGGER, T0 + 9 * HOUR + 3000, T0 + 10 * HOUR, twin.out('so2.ref'), 'WEEK_OVER_40PCT'),
+      ev(EventCode.SUBSTITUTION_UNAVAILABLE, T0, T0, twin.out('so2.dry'), ''),
+    ]);
+    expect(events).toEqual([
+      { kind: 'gap', startMs: T0, endMs: T0 + HOUR, actor: 'device', detail: { reason: 'no-data', firstSeq: -1, lastSeq: -1, fromMs: T0, toMs: T0 + HOUR } },
+      { kind: 'gap', startMs: T0 + HOUR, endMs: T0 + 9 * HOUR, actor: 'device', detail: { reason: 'no-data', firstSeq: -1, lastSeq: -1, fromMs: T0 + HOUR, toMs: T0 + 9 * HOUR } },
+      { kind: 'time-set', startMs: T0 + 9 * HOUR + 2000, endMs: -1, actor: 'device', detail: { source: 'ntp', stepMs: -3000 } },
+      { kind: 'maintenance', startMs: T0 + 9 * HOUR + 3000, endMs: -1, actor: 'device', detail: { analyzerId: 'gm32', reason: 'QAL2-TRIGGER so2.ref WEEK_OVER_40PCT' } },
+    ]);
+    expect(h.svc.st[RS.SUBSTITUTION_UNAVAILABLE]).toBe(1);
+    // a NO_DATA run counts the periods it closed
+    expect(h.svc.st[RS.PERIODS_CLOSED]).toBe(1);
+  });
+
+  it('a QAL2 trigger of a quantity computed from several instruments names no analyzer', () => {
+    const twin = new Twin('EU_IED_LCP');
+    const { events } = recordsOf([ev(EventCode.QAL2_TRIGGER, T0, T0 + HOUR, twin.out('flow.ndry'), 'WEEK_OVER_40PCT')]);
+    expect(events).toEqual([{ kind: 'maintenance', startMs: T0, endMs: -1, actor: 'device', detail: { analyzerId: '', reason: 'QAL2-TRIGGER flow.ndry WEEK_OVER_40PCT' } }]);
   });
 });
 
@@ -389,8 +482,13 @@ describe('configuration changes', () => {
     const last = changes[changes.length - 1];
     expect(last.path).toBe('...');
     expect(changes.length - 1 + (last.newValue as number)).toBe(500);
-    const e = configChangeEvent(defaultConfigFor('EU_IED_LCP'), big, sha256, T0, 'tech');
-    expect(payloadBytes(identity, { time, createdMs: T0, period: null, event: e })).toBeLessThanOrEqual(MAX_RECORD_BYTES - 100);
+    const h = new Harness('EU_IED_LCP');
+    h.boot();
+    h.clock.t = T0;
+    recordsEvent(h.svc, configChangeEvent(defaultConfigFor('EU_IED_LCP'), big, sha256, T0, 'tech'));
+    const rec = h.records()[1];
+    expect(decoded(verify([rec])).map((r) => r.event!.kind)).toEqual(['config-change']);
+    expect(decodeCose(rec).payload.length).toBeLessThanOrEqual(MAX_RECORD_BYTES - 100);
   });
 });
 

@@ -1,17 +1,36 @@
-// A deterministic stack for the record-pipeline tests: the delivered plant (protocol/module/default-config.ts: GM32
-// SO2/NO/NO2, X-STREAM CO2/O2/CO, stack gateway velocity/T/static pressure/moisture/dust) under a jurisdiction,
-// sample streams with chosen analyzer states, and a one-hour pipeline run. Written in the Espruino subset: the same
-// hour runs in the Espruino-profile sandbox and must give the same record bytes there.
-import { toHex } from '../../protocol/bytes';
+// A deterministic stack for the record-side tests: the delivered plant (protocol/module/default-config.ts: GM32
+// SO2/NO/NO2, X-STREAM CO2/O2/CO, stack gateway velocity/T/static pressure/moisture/dust) under a jurisdiction, its
+// compiled plan run as the device runs it (engine, status windows, records service with the seal module linked in),
+// sample streams with chosen analyzer states, and a one-hour run. Written in the Espruino subset: the same hour runs
+// in the Espruino-profile sandbox (from the same plan bytes) and must give the same record bytes there.
+import { bytesToAscii, toHex } from '../../protocol/bytes';
 import type { Clock, Sha256 } from '../../protocol/ports';
-import type { Sample, Status } from '../../protocol/sample';
-import { xorshift32 } from '../kit/sample-streams';
+import { STATUS_LIST, type Sample, type Status } from '../../protocol/sample';
+import { closeDay, emitPeriod } from '../../protocol/cems/close';
+import { createEngine, type Closer, type Engine } from '../../protocol/cems/engine';
+import { encodeEngineSnapshot, restoreEngineSnapshot } from '../../protocol/cems/snapshot';
+import { Acq, Meta, Section } from '../../protocol/plan/format';
+import { openPlan, planF64, planStringBytes, type Plan } from '../../protocol/plan/reader';
+import { enginePlan, rtuPlan } from '../../protocol/plan/views';
 import type { ModuleConfig } from '../../protocol/module/config-types';
+import { configChangeEvent } from '../../protocol/module/config-diff';
 import { defaultConfigFor, type DefaultJurisdiction } from '../../protocol/module/default-config';
-import { RecordPipeline } from '../../protocol/module/pipeline';
-import type { ChainStore } from '../../protocol/record/chain';
+import {
+  createRecords,
+  recordsBoot,
+  recordsEvent,
+  recordsSample,
+  recordsSigner,
+  recordsTick,
+  type ChainStore,
+  type RecordSink,
+  type Records,
+} from '../../protocol/module/records';
+import * as SEAL from '../../protocol/module/seal';
+import { createStatusWindows } from '../../protocol/module/status-window';
 import { createHmacSigner } from '../../protocol/record/hmac-signer';
 import type { Signer } from '../../protocol/record/signer';
+import { xorshift32 } from '../kit/sample-streams';
 
 /** 2026-01-01T00:00:00Z. */
 export const T0 = 1767225600000;
@@ -135,42 +154,109 @@ export function scenarioFirmware(sha256: Sha256): { hash: Uint8Array; version: s
   return { hash: sha256(new Uint8Array([1, 2, 3])), version: '0.1.0' };
 }
 
+const CLOSER: Closer = { emitPeriod: emitPeriod, closeDay: closeDay };
+
+/** The period close, linked in (on the device a Storage module loaded on demand). */
+export function plantCloser(): Closer {
+  return CLOSER;
+}
+
+function sealModule(): typeof SEAL {
+  return SEAL;
+}
+
+function keepLoaded(): void {}
+
+/** The records service over a plan, as the firmware wires it, with the seal module linked in. */
+export interface PlantStack {
+  plan: Plan;
+  engine: Engine;
+  svc: Records;
+  /** Acquired channel table (Acq rows) and each channel id's row. */
+  acq: Float64Array;
+  acqOf: { [id: string]: number };
+}
+
+export interface PlantOptions {
+  clock: Clock;
+  store: ChainStore;
+  sink: RecordSink;
+  saveEngineState: ((snapshot: Uint8Array) => void) | null;
+  maxQueue: number;
+}
+
+/** Acquired channel ids of a plan, to their row in the ACQ table. */
+export function acquiredChannels(plan: Plan): { [id: string]: number } {
+  const acq = rtuPlan(plan).acq;
+  const out: { [id: string]: number } = {};
+  for (let a = 0; a < acq.length / Acq.FIELDS; a++) out['#' + bytesToAscii(planStringBytes(plan, acq[a * Acq.FIELDS + Acq.ID]))] = a;
+  return out;
+}
+
+export function createPlantStack(sha256: Sha256, plan: Plan, o: PlantOptions): PlantStack {
+  const rp = rtuPlan(plan);
+  const meta = planF64(plan, Section.META);
+  const engine = createEngine(enginePlan(plan), plantCloser);
+  const svc = createRecords({
+    plan: plan,
+    engine: engine,
+    windows: createStatusWindows(plan, rp.acq, rp.groups, rp.devices),
+    sha256: sha256,
+    clock: o.clock,
+    store: o.store,
+    sink: o.sink,
+    firmware: scenarioFirmware(sha256),
+    seal: sealModule,
+    releaseSeal: keepLoaded,
+    saveEngineState: o.saveEngineState,
+    timeSource: 'ntp',
+    reserveBlock: meta[Meta.RESERVE_BLOCK],
+    maxQueue: o.maxQueue,
+  });
+  return { plan: plan, engine: engine, svc: svc, acq: rp.acq, acqOf: acquiredChannels(plan) };
+}
+
+/** A scenario sample as the Modbus runtime hands it over: acquired channel, engine channel, status code. */
+export function pushPlantSample(stack: PlantStack, s: Sample): void {
+  const a = stack.acqOf['#' + s.channel];
+  recordsSample(stack.svc, a, stack.acq[a * Acq.FIELDS + Acq.CHANNEL], s.tMs, s.value, STATUS_LIST.indexOf(s.status), s.native);
+}
+
 export interface PlantHour {
   /** The sealed records (COSE_Mac0 or COSE_Sign1 bytes) as hex, in sink order. */
   records: string[];
-  /** The engine snapshot after the hour, and the snapshot of a second pipeline restored from it. */
+  /** The engine snapshot after the hour, and the snapshot of a second engine restored from it. */
   snapshot: string;
   restored: string;
 }
 
 /**
- * Boots a pipeline at T0 - 1 s, runs one hour of the plant with the test hour's analyzer states, closes the hour,
- * then applies a configuration change (a new QAL2 slope for SO2) and records it.
+ * Boots the records service of `planBytes` (the plant under `profile`) at T0 - 1 s, runs one hour of the plant with
+ * the test hour's analyzer states, closes the hour, then records a configuration change (a new QAL2 slope for SO2).
  */
-export function runPlantHour(sha256: Sha256, profile: string, signer: Signer | null): PlantHour {
+export function runPlantHour(sha256: Sha256, planBytes: Uint8Array, profile: string, signer: Signer | null): PlantHour {
   const clock = new ManualClock(T0 - 1000);
   const out: string[] = [];
-  const opts = {
-    config: plantConfig(profile),
-    signer: signer ? signer : scenarioSigner(sha256),
-    sha256: sha256,
+  const plan = openPlan(planBytes, sha256);
+  const stack = createPlantStack(sha256, plan, {
     clock: clock,
     store: new MemoryStore(),
-    sink: function (cose: Uint8Array) {
+    sink: function (cose: Uint8Array): void {
       out.push(toHex(cose));
     },
-    firmware: scenarioFirmware(sha256),
-  };
-  const p = new RecordPipeline(opts);
-  p.boot({ reason: 'power-on', persisted: null, journalTail: null });
+    saveEngineState: null,
+    maxQueue: 8,
+  });
+  recordsSigner(stack.svc, signer ? signer : scenarioSigner(sha256));
+  recordsBoot(stack.svc, 'power-on', null, null, null);
   feedPlant(
     function (s) {
       clock.t = s.tMs;
-      p.onSample(s);
+      pushPlantSample(stack, s);
     },
     function (t) {
       clock.t = t;
-      p.tick(t);
+      recordsTick(stack.svc, t);
     },
     T0,
     60,
@@ -178,17 +264,15 @@ export function runPlantHour(sha256: Sha256, profile: string, signer: Signer | n
     checkHour,
   );
   clock.t = T0 + HOUR + 6000;
-  p.tick(clock.t);
+  recordsTick(stack.svc, clock.t);
   const changed = plantConfig(profile);
   const so2 = changed.emissions.channels[0];
   if (so2.calibration) so2.calibration = { id: 'QAL2-2026-001', date: '2026-01-01', a: so2.calibration.a, b: '1.036' };
-  p.configApplied(opts.config, changed, 'tech-1');
+  recordsEvent(stack.svc, configChangeEvent(plantConfig(profile), changed, sha256, clock.t, 'tech-1'));
   clock.t = T0 + HOUR + 7000;
-  p.tick(clock.t);
-  const snapshot = p.engineSnapshot();
-  const again = new RecordPipeline({
-    config: opts.config, signer: opts.signer, sha256: sha256, clock: clock, store: new MemoryStore(), sink: opts.sink,
-    firmware: opts.firmware, engineState: snapshot,
-  });
-  return { records: out, snapshot: toHex(snapshot), restored: toHex(again.engineSnapshot()) };
+  recordsTick(stack.svc, clock.t);
+  const snapshot = SEAL.engineSnapshot(stack.svc);
+  const again = createEngine(enginePlan(plan), plantCloser);
+  restoreEngineSnapshot(again, snapshot, plan.hash);
+  return { records: out, snapshot: toHex(snapshot), restored: toHex(encodeEngineSnapshot(again, plan.hash)) };
 }

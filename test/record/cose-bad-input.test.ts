@@ -8,7 +8,7 @@ import type { Signer } from '../../protocol/record/signer';
 import { createSoftwareEs256Signer, generateEs256KeyPair } from '../../host-sim/record/es256-signer';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
 import { verifySign1 } from '../../host-sim/verifier/es256';
-import { codeOf } from './helpers';
+import { codeOf, signWhole } from './helpers';
 
 const KEY = new Uint8Array(32).fill(0x42);
 const payload = new Uint8Array([1, 2, 3]);
@@ -33,9 +33,8 @@ function seal(signer: Signer, data = payload): Uint8Array {
 /** A Mac0 with arbitrary parts, correctly MACed over whatever protected bytes it carries. */
 function mac0(protectedBytes: Uint8Array, unprotected: CborMap, tag = 17): Uint8Array {
   const tbs = encodeCbor(['MAC0', protectedBytes.length === 2 && protectedBytes[0] === 0xa0 ? new Uint8Array(0) : protectedBytes, new Uint8Array(0), payload]);
-  let mac: Uint8Array | null = null;
-  createHmacSigner(nodeSha256, KEY, new Uint8Array(0)).sign(tbs, (_e, s) => (mac = s));
-  return encodeCbor(new CborTag(tag, [protectedBytes, unprotected, payload, mac!]));
+  const mac = signWhole(createHmacSigner(nodeSha256, KEY, new Uint8Array(0)), tbs);
+  return encodeCbor(new CborTag(tag, [protectedBytes, unprotected, payload, mac]));
 }
 
 const decode = (b: Uint8Array, o?: CoseDecodeOptions) => decodeCose(b, o);
@@ -157,13 +156,13 @@ describe('signatures and MACs', () => {
   });
 
   it('misbehaving signers are reported, not wrapped into messages', () => {
-    const failing: Signer = { alg: 5, kid: new Uint8Array(0), sign: (_t, done) => done(Object.assign(new Error('SE_TIMEOUT: no answer'), { code: 'SE_TIMEOUT' }), null) };
+    const failing: Signer = { alg: 5, kid: new Uint8Array(0), sign: (_b, _s, _e, done) => done(Object.assign(new Error('SE_TIMEOUT: no answer'), { code: 'SE_TIMEOUT' }), null) };
     let got = '';
     coseSeal(payload, failing, null, (e) => (got = e!.code));
     expect(got).toBe('SE_TIMEOUT');
-    coseSeal(payload, { alg: -7, kid: new Uint8Array(0), sign: (_t, done) => done(null, new Uint8Array(70)) }, null, (e) => (got = e!.code));
+    coseSeal(payload, { alg: -7, kid: new Uint8Array(0), sign: (_b, _s, _e, done) => done(null, new Uint8Array(70)) }, null, (e) => (got = e!.code));
     expect(got).toBe('COSE_SIGNER_OUTPUT');
-    coseSeal(payload, { alg: -35, kid: new Uint8Array(0), sign: (_t, done) => done(null, new Uint8Array(96)) }, null, (e) => (got = e!.code));
+    coseSeal(payload, { alg: -35, kid: new Uint8Array(0), sign: (_b, _s, _e, done) => done(null, new Uint8Array(96)) }, null, (e) => (got = e!.code));
     expect(got).toBe('COSE_ALG_UNSUPPORTED');
   });
 });

@@ -1,70 +1,78 @@
-// Golden records: buildGoldenRecords (protocol/record/golden.ts) must reproduce the committed bytes exactly. The
-// same function runs in the Espruino-profile sandbox and on the device; see test/golden/records/README.md.
-// Regenerate (only after a deliberate format change): UPDATE_GOLDEN=1 npx vitest run test/record/golden.test.ts
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Golden records: the device's record path (test/kit/record-golden.ts) must reproduce the committed bytes exactly.
+// The same builder runs in the Espruino-profile sandbox and on the device; see test/golden/records/README.md.
+// The test only compares: after a deliberate change of the record bytes, `npm run golden:update` rewrites the files.
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { toHex } from '../../protocol/bytes';
+import { asciiBytes, fromHex, toHex } from '../../protocol/bytes';
 import { decodeCbor } from '../../protocol/record/cbor';
+import { decodeChainState } from '../../protocol/record/chain-state';
 import { decodeCose } from '../../protocol/record/cose';
-import { FIXTURE_HMAC_KID, fixtureHmacKey } from '../../protocol/record/fixtures';
-import { goldenRecordsHex } from '../../protocol/record/golden';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
 import { KeyRing } from '../../host-sim/verifier/keys';
 import { verifyRecords } from '../../host-sim/verifier/verify';
+import { FIXTURE_HMAC_KID, fixtureHmacKey } from '../kit/record-fixtures';
+import { GOLDEN_FILES, goldenFiles, goldenPath } from './golden-files';
+import { referenceMismatches } from './reference';
 
-const DIR = join(__dirname, '../golden/records');
-const FILES = { mac0: 'mac0.hex', es256: 'es256-tbs.hex', json: 'json.txt', state: 'state.hex' };
+const now = goldenFiles();
 
-const golden = goldenRecordsHex(nodeSha256);
-const lines = (a: string[]): string => a.join('\n') + '\n';
-
-if (process.env.UPDATE_GOLDEN === '1') {
-  writeFileSync(join(DIR, FILES.mac0), lines(golden.mac0));
-  writeFileSync(join(DIR, FILES.es256), lines(golden.es256ToBeSigned));
-  writeFileSync(join(DIR, FILES.json), lines(golden.json));
-  writeFileSync(join(DIR, FILES.state), golden.state + '\n');
+const committed = (f: string): string => {
+  const p = goldenPath(f);
+  if (!existsSync(p)) throw new Error(f + ' missing: npm run golden:update');
+  return readFileSync(p, 'utf8');
+};
+/** "line N" of the first line where two texts differ, or null. */
+function firstDifference(a: string, b: string): string | null {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if (x[i] !== y[i]) return 'line ' + (i + 1);
+  return null;
 }
 
-const read = (f: string): string[] => {
-  const p = join(DIR, f);
-  if (!existsSync(p)) throw new Error(p + ' missing: run UPDATE_GOLDEN=1 npx vitest run test/record/golden.test.ts');
-  return readFileSync(p, 'utf8').trimEnd().split('\n');
-};
+const committedLines = (f: string): string[] => committed(f).trimEnd().split('\n');
+const mac0 = (): Uint8Array[] => committedLines(GOLDEN_FILES.mac0).map(fromHex);
 
 describe('golden records', () => {
-  it('COSE_Mac0 records are byte-identical to the committed ones', () => {
-    expect(golden.mac0).toEqual(read(FILES.mac0));
-  });
-  it('ES256 to-be-signed bytes are byte-identical to the committed ones', () => {
-    expect(golden.es256ToBeSigned).toEqual(read(FILES.es256));
-  });
-  it('JSON renditions are byte-identical to the committed ones', () => {
-    expect(golden.json).toEqual(read(FILES.json));
-  });
-  it('the final chain state is byte-identical', () => {
-    expect(golden.state).toEqual(read(FILES.state)[0]);
-  });
-
-  it('covers two boots: reboot, 2 periods, calibration, config change, data gap, then gap + reboot', () => {
-    const kinds = golden.json.map((j) => {
-      const r = JSON.parse(j);
-      return r.seq + ':' + (r.period ? 'period' : r.event.kind);
+  for (const f of Object.values(GOLDEN_FILES)) {
+    it(f + ' is what the current code makes (npm run golden:update after a deliberate change)', () => {
+      expect(firstDifference(now[f], committed(f))).toBeNull();
     });
-    expect(kinds).toEqual(['0:reboot', '1:period', '2:calibration', '3:config-change', '4:period', '5:gap', '8:gap', '9:reboot']);
+  }
+
+  it('covers two boots: reboot, split hours, every event kind, a substituted hour, a supplement, then gap + reboot', () => {
+    const kinds = committedLines(GOLDEN_FILES.json).map((j) => {
+      const r = JSON.parse(j);
+      if (r.event) return r.seq + ':' + r.event.kind;
+      return r.seq + ':' + (r.period.supplement ? 'supplement' : 'part' + r.period.part.index);
+    });
+    expect(kinds).toEqual([
+      '0:reboot', '1:part0', '2:part1', '3:calibration', '4:maintenance', '5:config-change', '6:part0', '7:part1',
+      '8:time-set', '9:supplement', '10:gap', '11:part0', '12:part1', '16:gap', '17:reboot',
+    ]);
   });
 
   it('the committed records verify, with the post-reboot branch reported as a warning', () => {
-    const keys = new KeyRing().addHmacKey(new Uint8Array(Buffer.from(FIXTURE_HMAC_KID, 'ascii')), fixtureHmacKey());
-    const report = verifyRecords(read(FILES.mac0).map((h) => new Uint8Array(Buffer.from(h, 'hex'))), { keys });
+    const keys = new KeyRing().addHmacKey(asciiBytes(FIXTURE_HMAC_KID), fixtureHmacKey());
+    const report = verifyRecords(mac0(), { keys });
     expect(report.errors).toBe(0);
-    expect(report.results.flatMap((r) => r.findings.map((f) => r.seq + ':' + f.code))).toEqual(['8:CHAIN_BRANCH']);
+    const notes = report.results.flatMap((r) => r.findings.map((f) => r.seq + ':' + f.code));
+    expect(notes).toEqual(['2:PERIOD_PART', '7:PERIOD_PART', '9:PERIOD_SUPPLEMENT', '12:PERIOD_PART', '16:CHAIN_BRANCH']);
+  });
+
+  it('every record is what the reference encoders write for its decoded content', () => {
+    expect(referenceMismatches(mac0())).toEqual([]);
   });
 
   it('each ES256 to-be-signed is a Sig_structure with protected {1: -7}; the first one carries the same payload as the Mac0 record', () => {
-    for (const tbs of golden.es256ToBeSigned) expect(tbs.startsWith('846a5369676e61747572653143a1012640')).toBe(true);
-    const first = decodeCbor(new Uint8Array(Buffer.from(golden.es256ToBeSigned[0], 'hex'))) as Uint8Array[];
-    const macPayload = decodeCose(new Uint8Array(Buffer.from(golden.mac0[0], 'hex'))).payload;
-    expect(toHex(first[3])).toBe(toHex(macPayload));
+    const tbs = committedLines(GOLDEN_FILES.es256);
+    expect(tbs.length).toBe(mac0().length);
+    for (const t of tbs) expect(t.startsWith('846a5369676e61747572653143a1012640')).toBe(true);
+    const first = decodeCbor(fromHex(tbs[0])) as Uint8Array[];
+    expect(toHex(first[3])).toBe(toHex(decodeCose(mac0()[0]).payload));
+  });
+
+  it('the chain state is the one saved for the second boot: last seq 11 persisted, reserved through seq 19', () => {
+    const state = decodeChainState(fromHex(committedLines(GOLDEN_FILES.state)[0]), nodeSha256);
+    expect(state).toMatchObject({ lastSeq: 11, reservedSeq: 19, bootCount: 2 });
   });
 });

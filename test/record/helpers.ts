@@ -1,6 +1,8 @@
-// Shared test helpers: the code of a thrown error and a generator of random values in the CBOR data model.
+// Shared test helpers: the code of a thrown error, signing a whole message, and a generator of random values in the
+// CBOR data model.
 import { errorCode } from '../../protocol/errors';
 import { CborFloat, CborMap, CborTag, CborText, type CborValue } from '../../protocol/record/cbor';
+import { SIGNER_HEADROOM, type Signer } from '../../protocol/record/signer';
 
 const utf8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 
@@ -12,6 +14,25 @@ export function codeOf(f: () => unknown): string {
     return errorCode(e);
   }
   return 'NO_ERROR';
+}
+
+/** `message` placed after the scratch bytes a signer may use (SIGNER_HEADROOM): [buffer, start, end]. */
+export function inPlace(message: Uint8Array): [Uint8Array, number, number] {
+  const buf = new Uint8Array(SIGNER_HEADROOM + message.length);
+  buf.set(message, SIGNER_HEADROOM);
+  return [buf, SIGNER_HEADROOM, buf.length];
+}
+
+/** The signature of a whole message by a signer that answers synchronously (throws its error). */
+export function signWhole(signer: Signer, message: Uint8Array): Uint8Array {
+  let out: Uint8Array | null = null;
+  const [buf, start, end] = inPlace(message);
+  signer.sign(buf, start, end, (err, sig) => {
+    if (err) throw err;
+    out = sig;
+  });
+  if (!out) throw new Error('the signer did not answer synchronously');
+  return out;
 }
 
 export function randomValue(r: () => number, depth: number): CborValue {

@@ -1,7 +1,7 @@
 // JSON rendition: integer-arithmetic number formatting, ISO time, escaping, fixed key order, valid JSON.
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_START_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
-import { fixedToJson, intToJson, isoUtc, recordToJson, stringToJson, uintDigits } from '../../protocol/record/json';
+import { FIXTURE_START_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../kit/record-fixtures';
+import { fixedToJson, intToJson, isoUtc, recordToJson, stringToJson, uintDigits } from '../../host-sim/verifier/json';
 import type { RecordData } from '../../protocol/record/schema';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
 import { seededRandom } from '../../host-sim/prng';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../protocol/bytes';
 import { CborFloat, CborMap, CborText, decodeCbor, encodeCbor, type CborValue } from '../../protocol/record/cbor';
-import { FIXTURE_START_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
+import { FIXTURE_START_MS, fixtureHourlyPeriod, fixtureIdentity, fixtureTime } from '../kit/record-fixtures';
 import * as S from '../../protocol/record/schema';
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
 import { codeOf } from './helpers';

@@ -6,9 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CborMap, encodeCbor } from '../../protocol/record/cbor';
-import { RecordChain } from '../../protocol/record/chain';
 import { coseSeal, decodeCose } from '../../protocol/record/cose';
-import { FIXTURE_START_MS, HOUR_MS, fixtureHourlyBody, fixtureIdentity, fixtureTime } from '../../protocol/record/fixtures';
 import { createHmacSigner } from '../../protocol/record/hmac-signer';
 import { K_PERIOD, K_QUANTITY, K_RECORD, recordToCbor, decodeRecordPayload, type PeriodData, type QuantityData, type RecordBody, type RecordData } from '../../protocol/record/schema';
 import type { Signer } from '../../protocol/record/signer';
@@ -19,6 +17,8 @@ import { KeyRing } from '../../host-sim/verifier/keys';
 import { buildPeriodReport, periodReportToText, writePeriodReport } from '../../host-sim/verifier/report';
 import { verifyRecords, type VerificationReport } from '../../host-sim/verifier/verify';
 import { seededRandom } from '../../host-sim/prng';
+import { FIXTURE_START_MS, HOUR_MS, fixtureHourlyBody, fixtureIdentity, fixtureTime } from '../kit/record-fixtures';
+import { referenceChain } from './reference';
 
 const KEY = new Uint8Array(32).fill(3);
 const KID = new Uint8Array(Buffer.from('dev-1/hmac', 'ascii'));
@@ -32,17 +32,7 @@ const identity = fixtureIdentity(nodeSha256);
 const hourBody = (h: number): RecordBody => fixtureHourlyBody(h, h % 3);
 
 function capture(signer: Signer, bodies: RecordBody[]): Uint8Array[] {
-  const chain = new RecordChain({ sha256: nodeSha256, signer, identity, store: { save: () => {} }, reserveBlock: 16 });
-  const out: Uint8Array[] = [];
-  chain.boot({ nowMs: FIXTURE_START_MS, time: fixtureTime(), reason: 'power-on', persisted: null, journalTail: null }, (e, r) => {
-    if (e) throw e;
-    out.push(...r);
-  });
-  for (const b of bodies) chain.append(b, (e, r) => {
-    if (e) throw e;
-    out.push(r!);
-  });
-  return out;
+  return referenceChain(nodeSha256, signer, identity, fixtureTime(), FIXTURE_START_MS, bodies);
 }
 
 /** A record with arbitrary (validly signed) payload content. */
@@ -114,10 +104,8 @@ describe('tampering and forgery', () => {
   });
 
   it('records from another device, oversize records, untagged records', () => {
-    const foreign = new RecordChain({ sha256: nodeSha256, signer: hmac, identity: { ...identity, device: { ...identity.device, id: 'OTHER' } }, store: { save: () => {} }, reserveBlock: 4 });
-    let rec: Uint8Array | null = null;
-    foreign.boot({ nowMs: 1, time: fixtureTime(), reason: 'power-on', persisted: null, journalTail: null }, (_e, r) => (rec = r[0]));
-    expect(codes(verifyRecords([recs[0], rec!], { keys }))).toEqual(['1:DEVICE_MISMATCH', '1:CHAIN_RESTART']);
+    const [rec] = referenceChain(nodeSha256, hmac, { ...identity, device: { ...identity.device, id: 'OTHER' } }, fixtureTime(), 1, []);
+    expect(codes(verifyRecords([recs[0], rec], { keys }))).toEqual(['1:DEVICE_MISMATCH', '1:CHAIN_RESTART']);
     expect(codes(verifyRecords([new Uint8Array(5000)], { keys }))).toEqual(['0:RECORD_TOO_LARGE']);
     const untagged = recs[0].subarray(1); // drop the d1 tag byte
     expect(codes(verifyRecords([untagged], { keys }))).toEqual(['0:COSE_UNTAGGED']);

@@ -1,6 +1,6 @@
-// JSON rendition of a record, for endpoints that only take JSON. The signed form is always the COSE record; this
-// text is derived from it and is byte-identical on Espruino and Node because no number ever goes through
-// Number->String of a float or toFixed (both differ on Espruino, espruino.md §3):
+// JSON rendition of a record, for endpoints that only take JSON and for the verifier's reports. The signed form is
+// always the COSE record; this text is derived from it. No number ever goes through Number->String of a float or
+// toFixed, so the text does not depend on the platform's number formatting:
 //   - integers (seq, counts, ms timestamps) are written digit by digit with integer arithmetic;
 //   - a float is multiplied by 10^d (IEEE multiplication, exact-rounded on both platforms), rounded half away from
 //     zero to an integer, and that integer is written with a decimal point inserted d digits from the right.
@@ -10,9 +10,9 @@
 //   - keys are written in a fixed order from tables here, never from object iteration order;
 //   - strings are ASCII (the schema guarantees it); '"', '\' and control characters are escaped, \u00xx lower-case;
 //   - no whitespace.
-import { toHex } from '../bytes';
-import { codedError } from '../errors';
-import type { ConfigValue, EventData, PeriodData, QuantityData, RecordData } from './schema';
+import { toHex } from '../../protocol/bytes';
+import { codedError } from '../../protocol/errors';
+import type { ConfigValue, EventData, PeriodData, QuantityData, RecordData } from '../../protocol/record/schema';
 
 export const REF_DECIMALS = 3;
 export const K_DECIMALS = 2;
