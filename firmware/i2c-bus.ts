@@ -1,5 +1,6 @@
 // The I2cBus port on Espruino's hardware I2C (I2C1 / I2C2). On the ESP32 every NACK throws
-// ("...: slave doesn't ACK the transfer", espruino.md §8): the driver catches those where it expects them.
+// ("...: slave doesn't ACK the transfer", Espruino targets/esp32/jshardwareI2c.c, checkError): the driver catches
+// those where it expects them.
 import type { I2cBus } from '../protocol/ports';
 
 /** The ATECC608 wake pulse needs SDA low for >= 60 us: the general-call address byte lasts ~80 us at 100 kHz. */
@@ -17,7 +18,8 @@ function busyWaitUs(us: number): void {
 export class EspruinoI2cBus implements I2cBus {
   /**
    * @param gpioWake wake by driving SDA low as a GPIO instead of the general-call write (fallback for hardware
-   *   whose I2C peripheral does not hold SDA low long enough; unverified on the ESP32, see iot.md §9.7)
+   *   whose I2C peripheral does not hold SDA low long enough; not measured on ESP32 hardware, where Espruino sends
+   *   the address byte through the ESP-IDF I2C master driver: targets/esp32/jshardwareI2c.c, jshI2CWrite)
    */
   constructor(
     private readonly i2c: I2C,

@@ -1,5 +1,6 @@
 // Errors carry a stable machine code next to the human message. On Espruino, built-in error classes are not
-// `instanceof Error` and `extends Error` is broken (espruino.md §2.1-2.2), so callers classify errors by `code`.
+// `instanceof Error` and `extends Error` is broken (Espruino src/jswrap_error.c declares Error, SyntaxError,
+// TypeError, InternalError and ReferenceError as unrelated native classes), so callers classify errors by `code`.
 
 export interface CodedError extends Error {
   code: string;

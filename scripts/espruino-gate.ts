@@ -1,6 +1,7 @@
 // The Espruino gate: rejects JavaScript that Espruino 2v29 cannot parse or that silently behaves differently there
-// (espruino.md §2-4). It reads the built bundle, because that is what runs on the device: whatever TypeScript and
-// esbuild produced is checked, including helpers the compiler inserted.
+// (its parser is src/jsparse.c and src/jslex.c, its builtins the wrapper declarations in src/jswrap_*.c, listed in
+// host-sim/espruino/subset.ts). It reads the built bundle, because that is what runs on the device: whatever
+// TypeScript and esbuild produced is checked, including helpers the compiler inserted.
 import { parse, type Comment, type Node } from 'acorn';
 import {
   ERROR_CLASSES,

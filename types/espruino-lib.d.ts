@@ -1,6 +1,7 @@
-// ES2015+ library members that Espruino 2v29 really implements (espruino.md §2.3), layered over TypeScript's
-// lib.es5.d.ts. Anything not declared here or in lib.es5 (Map, Set, Symbol, Array.from, Number.isInteger,
-// Math.trunc, Object.freeze ...) is a type error in protocol/ and firmware/.
+// ES2015+ library members that Espruino 2v29 really implements (the /*JSON{...}*/ wrapper declarations in Espruino
+// src/jswrap_array.c, jswrap_string.c, jswrap_object.c, jswrap_math.c, jswrap_arraybuffer.c, jswrap_promise.c),
+// layered over TypeScript's lib.es5.d.ts. Anything not declared here or in lib.es5 (Map, Set, Symbol, Array.from,
+// Number.isInteger, Math.trunc, Object.freeze ...) is a type error in protocol/ and firmware/.
 // A few ES5 members Espruino lacks (reduceRight, lastIndexOf, toPrecision, toExponential, localeCompare) cannot be
 // removed from lib.es5; the Espruino gate (scripts/check-espruino.ts) rejects them in the bundle.
 

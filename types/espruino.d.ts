@@ -1,6 +1,6 @@
 // Hand-written declarations for the Espruino 2v29 (ESP32) APIs this firmware uses, limited to what is used.
-// Sources: Espruino's own wrapper docs (src/jswrap_*.c, libs/network/*, targets/esp32/*); see
-// ../shared/reference/espruino.md for behaviour notes. @types/espruino (1v95, 2018) lacks Storage and ESP32.
+// Sources: Espruino's own wrapper docs (src/jswrap_*.c, libs/network/*, targets/esp32/*); behaviour that matters is
+// noted at the declaration. @types/espruino (1v95, 2018) lacks Storage and ESP32.
 
 type Pin = number | string;
 type EspruinoData = string | number[] | Uint8Array | ArrayBuffer;

@@ -1,6 +1,8 @@
 // Simulated `require("Flash")`: NOR flash where erased bytes read 0xFF, a write can only clear bits (the result is
 // old AND new), and erase works on whole 4 KiB pages. On the ESP32 only the 64 KiB partition at 0x310000 is really
-// free (espruino.md §9.3), so that is the only region the simulator exposes.
+// free (`flash,data,0x40,0x310000,64K` in Espruino targets/esp32/Changes_V3.1/partitions_espruino.csv; the range
+// 0x360000+0xA0000 that jshFlashGetFree in targets/esp32/jshardware.c also reports lies inside the Storage
+// partition), so that is the only region the simulator exposes.
 import type { Runtime } from './runtime';
 import { toHostBytes } from './bytes';
 

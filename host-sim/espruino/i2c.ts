@@ -1,6 +1,6 @@
 // Simulated I2C bus (I2C1/I2C2) with devices attached by 7-bit address. As on the ESP32, a NACK throws
-// "<fn>: slave doesn't ACK the transfer" (espruino.md §8). A write to address 0 holds SDA low for the address byte:
-// the wake condition of an ATECC608, delivered to every device as `wakePulse`.
+// "<fn>: slave doesn't ACK the transfer" (Espruino targets/esp32/jshardwareI2c.c, checkError). A write to address 0
+// holds SDA low for the address byte: the wake condition of an ATECC608, delivered to every device as `wakePulse`.
 import type { Runtime } from './runtime';
 import { toHostBytes } from './bytes';
 

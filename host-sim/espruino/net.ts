@@ -1,7 +1,8 @@
 // `require("net")` and `require("tls")` backed by real Node sockets, with Espruino's surface: `data` events carry
 // binary strings, `write` always returns false, errors are {code, message} with Espruino's negative codes.
-// TLS deliberately does NOT verify the server and sends no SNI, exactly like stock Espruino (espruino.md §6.2):
-// tests must not get authenticity from the channel. Keys and certificates are DER binary strings, as on the device.
+// TLS deliberately does NOT verify the server and sends no SNI, exactly like stock Espruino (libs/network/network.c,
+// ssl_newSocketData: authmode MBEDTLS_SSL_VERIFY_NONE, hostname fixed to "mbed TLS Server 1"): tests must not get
+// authenticity from the channel. Keys and certificates are DER binary strings, as on the device.
 import net from 'node:net';
 import tls from 'node:tls';
 import { Listeners, type Runtime } from './runtime';

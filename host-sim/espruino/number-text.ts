@@ -1,7 +1,8 @@
 // Espruino's number <-> text conversions (src/jsutils.c ftoa_bounded_extra / stringToFloat), reproduced so the
 // sandbox prints and parses numbers the way the device does: truncated digits, at most 11 fractional digits, a
 // 1e-7 "close to an integer" snap, toFixed with its own rounding, and a parser that is not correctly rounded.
-// See espruino.md §3 for the measured behaviour these functions are tested against.
+// toFixed is jswrap_number_toFixed (src/jswrap_number.c); the parser's full name is stringToFloatWithRadix.
+// test/sandbox/number-text.test.ts checks them against values measured on Espruino 2v29's Linux build.
 
 const STOP_AT_ERROR = 1e-7;
 const MAX_FRACTION_DIGITS = 11;

@@ -1,6 +1,7 @@
 // Simulated UART (Serial1..3, LoopbackA/B). Firmware-facing: setup/write/print/on('data'). Host-facing: `send`
 // delivers bytes to the firmware in random 1..64-byte chunks as binary strings, the way Espruino's IO events arrive
-// (espruino.md §7); `onTransmit` sees what the firmware writes.
+// (at most IOEVENT_MAX_LEN = 64 bytes each, src/jsdevices.h; split in jshPushIOCharEvents, src/jsdevices.c);
+// `onTransmit` sees what the firmware writes.
 import { Listeners, type Runtime } from './runtime';
 import { toBinaryString, toHostBytes } from './bytes';
 

@@ -1,6 +1,6 @@
-// Simulated `require("Storage")` with the semantics that bite on the device (espruino.md §9.1): names cut to 28
-// bytes, writes at an offset only into erased (0xFF) bytes, replace = delete then create (trash until compaction),
-// a fixed capacity shared by all files, reads as binary strings.
+// Simulated `require("Storage")` with the semantics that bite on the device (Espruino src/jsflash.h, JsfFileName;
+// src/jsflash.c, jsfWriteFile): names cut to 28 bytes, writes at an offset only into erased (0xFF) bytes, replace =
+// delete then create (trash until compaction), a fixed capacity shared by all files, reads as binary strings.
 import type { Runtime } from './runtime';
 import { toBinaryString, toHostBytes } from './bytes';
 

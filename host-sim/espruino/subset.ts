@@ -1,5 +1,6 @@
-// What Espruino 2v29 lacks compared with Node (espruino.md §2.3). One list, used by the build gate
-// (scripts/espruino-gate.ts) to reject code and by the sandbox (sandbox.ts) to remove the same things.
+// What Espruino 2v29 lacks compared with Node (absent from the /*JSON{...}*/ wrapper declarations in Espruino
+// src/jswrap_*.c). One list, used by the build gate (scripts/espruino-gate.ts) to reject code and by the sandbox
+// (sandbox.ts) to remove the same things.
 
 /** Globals Espruino 2v29 does not have. */
 export const MISSING_GLOBALS = [

@@ -1,5 +1,7 @@
-// Simulated `require("Wifi")` station: joins the networks the host configures. Like the ESP32 driver it gives up
-// after the first failure (no endless retries; espruino.md §10.1), so firmware must reconnect with its own backoff.
+// Simulated `require("Wifi")` station: joins the networks the host configures. The ESP32 driver retries a lost
+// association only twice, then reports `disconnected` and stops (Espruino libs/network/esp32/jswrap_esp32_network.c:
+// s_retry_num = 3 in jswrap_wifi_connect, decremented in event_handler); the simulator gives up after the first
+// failure, so firmware must reconnect with its own backoff.
 import { Listeners, type Runtime } from './runtime';
 
 const JOIN_MS = 150;

@@ -1,7 +1,8 @@
 // Virtual stack analyzers: a register store shaped by an analyzer profile, filled with a realistic emission time
 // series (diurnal load, slow drift, noise), periodic zero/span calibration cycles that set the profile's status
-// bits, warm-up after power-on, and fault/maintenance episodes during which the analyzer writes 0.0 ("0.0 while
-// not measuring", cems.md §8). Deterministic for a given seed and request timeline.
+// bits, warm-up after power-on, and fault/maintenance episodes during which the analyzer writes 0.0 ("If not
+// measuring: register = 0", SICK MARSIC300 Technical Information 8017585 §11.2). Deterministic for a given seed and
+// request timeline.
 
 import { Table, tableFc, toPduAddress } from '../../protocol/modbus/addressing';
 import { EX_ILLEGAL_DATA_ADDRESS } from '../../protocol/modbus/codec';

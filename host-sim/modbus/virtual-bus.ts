@@ -1,6 +1,8 @@
 // A virtual RS-485 bus: a discrete-event model of one half-duplex line at a given baud rate and framing. Bytes take
 // their wire time (start + data + parity + stop bits each), one talker at a time; the master receives them in
-// random 1..64-byte chunks with a small delivery delay, as Espruino's UART task hands them to JS (espruino.md §7).
+// random 1..64-byte chunks with a small delivery delay, as Espruino's UART task hands them to JS (ESP32:
+// pollSerialDevices in targets/esp32/jshardwareUart.c; IO events of at most IOEVENT_MAX_LEN = 64 bytes,
+// src/jsdevices.h).
 // Virtual analyzers answer after a turnaround latency. Fault injection on the response path: CRC corruption,
 // dropped bytes, noise bursts, slow and missing responses, exception codes. All randomness comes from one seed.
 

@@ -1,4 +1,5 @@
-// ATECC608A/B wire constants (cryptoauthlib lib/calib/calib_command.h; iot.md §9).
+// ATECC608A/B wire constants (cryptoauthlib lib/calib/calib_command.h; default address and wake delay from
+// lib/atca_cfgs.c, cfg_ateccx08a_i2c_default; Trust&GO and TrustFLEX addresses from harmony/config/device_instance.py).
 
 /** Default 7-bit I2C address (8-bit 0xC0). Trust&GO TNGTLS is 8-bit 0x6A = 7-bit 0x35, TrustFLEX 0x6C = 0x36. */
 export const ATECC608_DEFAULT_ADDRESS = 0x60;

@@ -1,7 +1,8 @@
 // Command execution times of the ATECC608 in ms at clock divider M0 / M1 / M2 (ChipMode; cryptoauthlib
-// calib_execution.c, iot.md §9.5). The driver waits the typical time of the configured divider before its first
-// poll, then polls until the command's maximum: the slower of twice the typical time and the M2 time, since no
-// guaranteed maximum is published for the 608 (cryptoauthlib itself polls for up to 2.5 s).
+// lib/calib/calib_execution.c, device_execution_time_608_m0/m1/m2). The driver waits the typical time of the
+// configured divider before its first poll, then polls until the command's maximum: the slower of twice the typical
+// time and the M2 time, since no guaranteed maximum is published for the 608 (cryptoauthlib itself polls for up to
+// 2.5 s).
 import {
   OP_ECDH,
   OP_GENKEY,

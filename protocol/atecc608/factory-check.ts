@@ -1,7 +1,8 @@
-// Factory test station check of a fitted ATECC608 (iot.md §10, checklist items 1-6):
+// Factory test station check of a fitted ATECC608, six items:
 //   1 presence + wake token, 2 Info revision (608A/608B), 3 config zone: serial number, lock bytes, key slot,
 //   4 GenKey public key, 5 sign a station challenge (returned for verification on the host), 6 Random not stuck.
-// Items 7-8 (manufacturing database, first TLS connect) and the certificate rebuild of item 4 belong to the station.
+// Recording serial number -> public key -> certificate, a first TLS connect and the certificate rebuild of item 4
+// belong to the station.
 import { bytesEqual, toHex } from '../bytes';
 import type { CodedError } from '../errors';
 import type { Sha256 } from '../ports';

@@ -1,4 +1,5 @@
-// Command packets and response frames (iot.md §9.2):
+// Command packets and response frames (cryptoauthlib lib/calib/calib_command.h, ATCAPacket; atCalcCrc and atCheckCrc
+// in calib_command.c):
 //   command  [word address 0x03][count][opcode][param1][param2 LSB][param2 MSB][data...][CRC LSB][CRC MSB]
 //   response [count][data...][CRC LSB][CRC MSB]          count = whole frame length, including itself and the CRC
 import { COMMAND_OVERHEAD, RESPONSE_MAX, STATUS_PACKET_SIZE, WORD_ADDRESS_COMMAND } from './constants';

@@ -1,5 +1,6 @@
 // Cross-platform conformance runners for the ATECC608 protocol: CRC check values and the exact command writes the
-// driver puts on the bus for every command the module uses (iot.md §9.3). Run in Node and on Espruino
+// driver puts on the bus for every command the module uses (as cryptoauthlib's command builders and atCRC in
+// lib/calib/calib_command.c produce them). Run in Node and on Espruino
 // (dist/conformance.js), the results must be identical.
 import { asciiBytes, toHex } from '../bytes';
 import type { I2cBus, Scheduler } from '../ports';
@@ -15,7 +16,10 @@ export interface AteccCrcVector {
   wire: string;
 }
 
-/** The check values of iot.md §9.3: CRC(04 11) = 33 43, CRC(04 00) = 03 40, CRC("123456789") = dd bc. */
+/**
+ * CRC check values (cryptoauthlib atCRC): CRC(04 11) = 33 43 (the wake token 04 11 33 43 that hal_check_wake in
+ * lib/hal/atca_hal.c expects), CRC(04 00) = 03 40, CRC("123456789") = dd bc.
+ */
 export function ateccCrcVectors(): AteccCrcVector[] {
   const inputs = [new Uint8Array([0x04, 0x11]), new Uint8Array([0x04, 0x00]), asciiBytes('123456789'), new Uint8Array(0)];
   const out: AteccCrcVector[] = [];
@@ -55,7 +59,7 @@ export interface AteccPacketVector {
   packet: string;
 }
 
-/** The command packets of iot.md §9.3, as the driver builds and writes them (word address first). */
+/** The command packets as cryptoauthlib builds them and the driver writes them (word address first). */
 export function ateccPacketVectors(): AteccPacketVector[] {
   const zeros = new Uint8Array(32);
   const cases: { command: string; issue: Issue }[] = [

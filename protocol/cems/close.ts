@@ -1,7 +1,7 @@
 // Closing a period and a day: the jurisdiction's validity rule on the period accumulators, the reported value
 // (IED confidence-interval subtraction, Part 75 bias adjustment, MODCs, negative-to-zero), substitutes (MRR Eq. 4 at
 // once, Part 75 when the gap ends), EN 14181 calibration-range surveillance, and the day values. Runs once per period,
-// so on the device it is a Storage module loaded for the close and released afterwards (firmware/close-module.ts).
+// so on the device it is a Storage module loaded for the close and released afterwards (firmware/modules/close.ts).
 import { Eng, OutClose, PeriodRuleKind, DayRuleKind, SubstitutionCode } from '../plan/format';
 import { Modc, R, S, dominantCause } from './codes';
 import {

@@ -1,4 +1,6 @@
-// Reference (standard) conditions as data, cems.md §4 and §6. The molar volume is computed from the ideal-gas law
+// Reference (standard) conditions as data: EU 273.15 K, 101.3 kPa, dry (Directive 2010/75/EU Annex V Part 1,
+// Annex VI); US 20 degC (68 degF), 1 atm (40 CFR 60.2, 72.2); China 273 K, 101 325 Pa, 22.4 L/mol (HJ 212-2017
+// Annex D Eq. 18, 20, 31). The molar volume is computed from the ideal-gas law
 // where a jurisdiction defines its conditions by T and P; China defines it directly (HJ 212 Eq. 20: 22.4 L/mol) and
 // also uses 273 (not 273.15) for the Celsius offset in its T/P normalisation (HJ 212 Eq. 18, 31).
 import { ratio } from './numbers';
@@ -43,7 +45,7 @@ export function idealConditions(id: string, tRefK: number, pRefPa: number): Refe
 export const COND_N0C = idealConditions('N0C', T_ICE_K, P_ATM_PA);
 /** 20 degC (68 degF), 1 atm: US Part 60/75 standard conditions. */
 export const COND_S20C = idealConditions('S20C', ratio(29315, 100), P_ATM_PA);
-/** 15 degC, 101.325 kPa (Canada GHGRP, unverified in cems.md). */
+/** 15 degC, 101.325 kPa (Canada GHGRP quantification requirements 2024; temperature not confirmed in the text). */
 export const COND_S15C = idealConditions('S15C', ratio(28815, 100), P_ATM_PA);
 /** 25 degC, 101.325 kPa. */
 export const COND_S25C = idealConditions('S25C', ratio(29815, 100), P_ATM_PA);

@@ -1,5 +1,6 @@
-// The formulas of cems.md §7 with units. Scalar functions are the hot path; values that cross a basis boundary (mass
-// rates) go through the tagged functions, which refuse concentration and flow on different bases.
+// The emission formulas with units (HJ 212-2017 Annex D; Regulation (EU) 2018/2066 Annex VIII; 40 CFR Part 75
+// Appendices A and F; Directive 2010/75/EU Annexes V and VI). Scalar functions are the hot path; values that cross a
+// basis boundary (mass rates) go through the tagged functions, which refuse concentration and flow on different bases.
 import { codedError } from '../errors';
 import { M_CO2, M_NO2 } from './quantities';
 import { PI, ratio } from './numbers';
@@ -34,7 +35,7 @@ export function basisText(b: Basis): string {
 
 // ---- concentration ----
 
-/** mg/m3 at the reference conditions from ppm: C = ppm * M / Vm (cems.md §7.1; HJ 212 Eq. 20). */
+/** mg/m3 at the reference conditions from ppm: C = ppm * M / Vm (HJ 212-2017 Annex D Eq. 20, there with Vm = 22.4). */
 export function ppmToMg(ppm: number, molarMass: number, cond: ReferenceConditions): number {
   return (ppm * molarMass) / cond.vmLPerMol;
 }
@@ -82,7 +83,7 @@ export function actualFlow(velocityMs: number, areaM2: number, kv: number): numb
 }
 
 /**
- * Dry flow at reference conditions (HJ 212 Eq. 31; cems.md §7.1):
+ * Dry flow at reference conditions (HJ 212-2017 Annex D Eq. 31, with the reference T and P as parameters):
  * Q_N,dry = Q_act * T_ref / (offset + t) * (Ba + Ps) / P_ref * (1 - H2O).
  */
 export function normalDryFlow(
@@ -124,7 +125,10 @@ export function massRateKgH(concMgM3: number, flowM3h: number): number {
   return (concMgM3 * flowM3h) / 1000000;
 }
 
-/** Mass rate [t/h] of a gas given in %vol: (% / 100) * Q * rho / 1000, rho = M / Vm kg/m3 (cems.md §7.1). */
+/**
+ * Mass rate [t/h] of a gas given in %vol: (% / 100) * Q * rho / 1000, rho = M / Vm kg/m3 (Regulation (EU) 2018/2066
+ * Annex VIII Eq. 1 for one hour, the concentration in g/Nm3 being % * 10 * rho).
+ */
 export function pctTonnesH(pct: number, flowM3h: number, molarMass: number, cond: ReferenceConditions): number {
   return ((pct / 100) * flowM3h * (molarMass / cond.vmLPerMol)) / 1000;
 }
@@ -177,19 +181,25 @@ export function p75Co2TonsH(co2Pct: number, scfh: number): number {
 const L_PER_FT3 = ratio(28316846592, 1000000000);
 const G_PER_LB = ratio(45359237, 100000);
 
-/** Derivation of a Part 75 K factor: lb/scf per ppm of a gas at the given conditions (cems.md §9.4 K2). */
+/**
+ * Derivation of a Part 75 K factor: lb/scf per ppm of a gas at the given conditions (the K of 40 CFR Part 75
+ * Appendix F Eq. F-1: 1.660e-7 for SO2 at 20 degC).
+ */
 export function p75KLbPerScfPpm(molarMass: number, cond: ReferenceConditions): number {
   return (((molarMass / cond.vmLPerMol) * L_PER_FT3) / G_PER_LB) / 1000000;
 }
 
-/** Derivation of the CO2 K factor: short tons/scf per %CO2 (cems.md §9.4 K1). */
+/** Derivation of the CO2 K factor: short tons/scf per %CO2 (the K of Eq. F-11: 5.7e-7). */
 export function p75KTonsPerScfPct(molarMass: number, cond: ReferenceConditions): number {
   return (((molarMass / cond.vmLPerMol) * L_PER_FT3) / G_PER_LB) / 100 / 2000;
 }
 
 // ---- validation and bias ----
 
-/** IED validated average: C_meas - CI% * ELV_daily, floored at 0 (cems.md §3.2, §7.1). */
+/**
+ * IED validated average: C_meas - CI% * ELV_daily, floored at 0 (Directive 2010/75/EU Annex V Part 3, Annex VI
+ * Part 8).
+ */
 export function iedValidated(measured: number, ciPct: number, elvDaily: number): number {
   const v = measured - (ciPct * elvDaily) / 100;
   return v > 0 ? v : 0;

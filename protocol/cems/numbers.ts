@@ -1,6 +1,8 @@
 // Numeric primitives with identical results on Espruino and Node.
-// Espruino's decimal parser is not correctly rounded (espruino.md §3.2), so no constant here is written as a decimal
-// literal: each is a ratio of two exact integers, and IEEE division of exact integers is correctly rounded everywhere.
+// Espruino's decimal parser is not correctly rounded (src/jsutils.c, stringToFloatWithRadix: digits accumulated as
+// v*10 + d, the fraction and exponent by repeated /10 and *10; number literals in source go through it too, via
+// src/jsparse.c), so no constant here is written as a decimal literal: each is a ratio of two exact integers, and
+// IEEE division of exact integers is correctly rounded everywhere.
 // Config values arrive as integers or as decimal strings, which parseDecimal turns into such a ratio.
 
 /**

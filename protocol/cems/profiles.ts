@@ -1,12 +1,13 @@
-// Jurisdiction profiles as data (cems.md §2-5). Each profile lists which of its fields a regulation fixes
-// (`standardized`); the rest are configured defaults that an installation may override in its config.
+// Jurisdiction profiles as data; `texts` names the regulations and standards each one implements. Each profile lists
+// which of its fields a regulation fixes (`standardized`); the rest are configured defaults that an installation may
+// override in its config.
 import { ratio } from './numbers';
 import type { ReferenceConditions } from './conditions';
 import { COND_CN, COND_N0C, COND_S15C, COND_S20C } from './conditions';
 
 /** Validity of a 30-/60-minute period built from 1-minute values. */
 export type PeriodRule =
-  /** at least n valid minutes (HJ 76 Eq. 24: k >= 45) */
+  /** at least n valid minutes (HJ 212-2017 Annex D Eq. 24: k >= 45; HJ 76-2017 Annex B) */
   | { kind: 'MIN_MINUTES'; n: number }
   /** valid minutes >= num/den of the period's minutes */
   | { kind: 'MINUTE_FRACTION'; num: number; den: number }
@@ -16,7 +17,7 @@ export type PeriodRule =
   | { kind: 'QUADRANT' };
 
 export type DayRule =
-  /** at least n valid periods (HJ 76 Eq. 25: m >= 20) */
+  /** at least n valid periods (HJ 212-2017 Annex D Eq. 25: m >= 20; HJ 76-2017 Annex B) */
   | { kind: 'MIN_PERIODS'; n: number }
   /** at most n invalid periods (IED LCP: > 3 invalid hours -> day invalid; WI: <= 5 half-hours discarded) */
   | { kind: 'MAX_INVALID'; n: number }
@@ -33,7 +34,7 @@ export type SubstitutionMethod = 'MRR_EQ4' | 'P75_STANDARD' | 'HJ_FLAG' | 'NONE'
 export interface Profile {
   id: string;
   title: string;
-  /** Governing texts (cems.md §2). */
+  /** Governing texts: the regulations and standards the profile implements. */
   texts: string;
   conditions: ReferenceConditions;
   /** O2 constant of the reference correction: 21 or 20.9 (%). */
@@ -42,7 +43,7 @@ export interface Profile {
   o2RefBySource: { [sourceType: string]: number };
   o2Guard: O2Guard;
   periodMinutes: number;
-  /** Valid samples a minute needs to be a valid 1-minute value (HJ 76 Eq. 23: n >= 12). */
+  /** Valid samples a minute needs to be a valid 1-minute value (HJ 212-2017 Annex D Eq. 23: n >= 12). */
   minuteMinSamples: number;
   periodRule: PeriodRule;
   /** How a period mean is formed: mean of minute values, or weighted by their valid samples (all data points). */

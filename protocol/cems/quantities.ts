@@ -1,5 +1,5 @@
-// Measured quantities and units as data. Molar masses: cems.md §6 (SO2, NO2, NO, CO, CO2); HCl, HF, NH3, N2O and CH4
-// from IUPAC standard atomic weights. NOx is always expressed as NO2 (HJ 212 Eq. 21/22, IED).
+// Measured quantities and units as data. Molar masses from IUPAC standard atomic weights (C 12.0107, H 1.00794,
+// N 14.0067, O 15.9994, S 32.065, F 18.9984, Cl 35.453). NOx is always expressed as NO2 (HJ 212 Eq. 21/22, IED).
 import { ratio } from './numbers';
 
 export type QuantityKind =

@@ -1,6 +1,7 @@
-// Register tables and the three address conventions found in analyzer manuals (cems.md section 8 "General"):
-//   pdu        0-based protocol address, as on the wire (Teledyne, Thermo)
-//   one-based  register number N = PDU address N-1, table given separately (X-STREAM "Modicon 6045")
+// Register tables and the three address conventions found in analyzer manuals:
+//   pdu        0-based protocol address, as on the wire (Teledyne T-series register map; Thermo 5030i manual)
+//   one-based  register number N = PDU address N-1, table given separately (X-STREAM "Modicon 6045", Emerson
+//              HASXEE-IM-MB)
 //   modicon    reference with the table prefix: 0xxxx coils, 1xxxx discrete inputs, 3xxxx input registers,
 //              4xxxx holding registers, 5 digits (1..9999) or 6 digits (1..65536)
 

@@ -389,7 +389,7 @@ function busOk(c: Checker, b: unknown, path: string): void {
   c.int(b, 'offlineAfter', p, 1, 1000, false);
 }
 
-/** Largest chunk Espruino delivers in one 'data' event (espruino.md section 7). */
+/** Largest chunk Espruino delivers in one 'data' event (IOEVENT_MAX_LEN, Espruino src/jsdevices.h). */
 const CHUNK = 64;
 const CHUNK_MARGIN_MS = 10;
 

@@ -1,5 +1,6 @@
 // CRC-16/MODBUS (poly 0xA001 reflected, init 0xFFFF), table-driven: one table lookup per byte keeps a 256-byte
-// frame affordable on Espruino (espruino.md section 13: ~1.5 ms on the Linux build, 7x faster than bitwise).
+// frame affordable on Espruino (measured on Espruino 2v29's Linux build: ~1.5 ms per 256 bytes, 7x faster than
+// bitwise).
 
 function buildTable(): Uint16Array {
   const t = new Uint16Array(256);

@@ -1,12 +1,14 @@
 // Register value types and word orders, and the encoding of values as registers (the simulator's analyzers; the device
 // decodes with rtu-poller.ts decodeValue). Words travel big-endian inside a register; how a multi-register value is
-// split across registers varies per analyzer (cems.md section 8 "General"), so the order is configuration:
+// split across registers varies per analyzer (Teledyne T-series MODBUS register map: high word first; Vaisala
+// M212572EN: word-swapped), so the order is configuration:
 //   ABCD  high word first, big-endian bytes (Modbus "natural" order; Teledyne T-series)
 //   CDAB  low word first ("word swapped", "middle-endian"; Vaisala)
 //   BADC  high word first, bytes swapped inside each register
 //   DCBA  low word first, bytes swapped (fully little-endian)
 // For 64-bit values CDAB reverses all four words. For 16-bit values only the byte swap (BADC, DCBA) applies.
-// Floats go through DataView, which is bit-exact on Espruino (espruino.md section 3.5); nothing passes through text.
+// Floats go through DataView, which is bit-exact on Espruino (it copies the IEEE 754 bytes: src/jsvariterator.c,
+// jsvArrayBufferIteratorDataToFloat / jsvArrayBufferIteratorFloatToData); nothing passes through text.
 
 export type WordOrder = 'ABCD' | 'CDAB' | 'BADC' | 'DCBA';
 export type ValueType = 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64' | 'bit';

@@ -1,6 +1,7 @@
 // RTU master transaction on one bus: one read request in flight, its response framed out of the byte stream by
 // expected length + CRC, judged against the request, retried on failure. UART bytes arrive in arbitrary chunks
-// (1..64 bytes on Espruino) and the 3.5-character gap cannot be observed from JS (espruino.md section 7), so frames are
+// (1..64 bytes on Espruino: IOEVENT_MAX_LEN, src/jsdevices.h) and the 3.5-character gap cannot be observed from JS
+// (the ESP32 UART task polls every 5 ms, pollSerialDevices in targets/esp32/jshardwareUart.c), so frames are
 // found by what they must look like: a candidate that fails its CRC is dropped one byte at a time, so a genuine frame
 // hidden behind garbage or a false start is still found. Every attempt ends in exactly one counter: ok, exceptions,
 // crcErrors, timeouts or invalid. State lives in typed arrays (fields M.*, C.*, H.*); the request frames are the plan's.

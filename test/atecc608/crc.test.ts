@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { atcaCrc16, crcMatches, putCrc } from '../../protocol/atecc608/crc';
 import { Prng } from '../../host-sim/prng';
 
-/** cryptoauthlib's atCRC, bit by bit, as iot.md §9.3 describes it: the independent reference. */
+/** cryptoauthlib's atCRC (lib/calib/calib_command.c), bit by bit: the independent reference. */
 function bitwiseCrc(bytes: Uint8Array): number {
   let reg = 0;
   for (const b of bytes) {
@@ -20,7 +20,7 @@ const le = (crc: number) => [crc & 0xff, crc >> 8];
 const crcOf = (bytes: number[]) => le(atcaCrc16(Uint8Array.from(bytes), 0, bytes.length));
 
 describe('ATECC CRC-16 (poly 0x8005, LSB-first input, little-endian result)', () => {
-  it('gives the check values of iot.md §9.3', () => {
+  it('gives the check values: 33 43 (wake token, hal_check_wake), 03 40, dd bc, 00 00', () => {
     expect(crcOf([0x04, 0x11])).toEqual([0x33, 0x43]);
     expect(crcOf([0x04, 0x00])).toEqual([0x03, 0x40]);
     expect(crcOf([...Buffer.from('123456789')])).toEqual([0xdd, 0xbc]);

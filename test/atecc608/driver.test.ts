@@ -109,7 +109,7 @@ describe('wake, idle, sleep', () => {
 });
 
 describe('command bytes on the bus', () => {
-  it('the sign flow sends Random, Nonce pass-through and Sign exactly as iot.md §9.3 shows', () => {
+  it('the sign flow sends Random, Nonce pass-through and Sign exactly as cryptoauthlib calib_sign does', () => {
     const r = rig();
     const out = settle<Uint8Array>(r.time, (cb) => signDigest(r.dev, 0, new Uint8Array(32), cb));
     expect(out.err).toBeNull();

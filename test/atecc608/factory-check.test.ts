@@ -1,4 +1,4 @@
-// Factory station check (iot.md §10 items 1-6) against healthy and faulty emulated parts.
+// Factory station check (items 1-6 of protocol/atecc608/factory-check.ts) against healthy and faulty emulated parts.
 import { randomBytes, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { factoryCheck, randomLooksStuck, type FactoryCheckResult } from '../../protocol/atecc608/factory-check';

@@ -13,7 +13,7 @@ function packet(opcode: number, p1: number, p2: number, data: Uint8Array | null)
   return Buffer.from(out.subarray(0, n)).toString('hex');
 }
 
-describe('command packets: the worked packets of iot.md §9.3, byte for byte', () => {
+describe('command packets: as cryptoauthlib builds them (calib_command.c, atCalcCrc), byte for byte', () => {
   it.each([
     ['Info (revision)', 0x30, 0x00, 0, null, '030730000000035d'],
     ['Random (seed update)', 0x1b, 0x00, 0, null, '03071b00000024cd'],

@@ -30,7 +30,7 @@ describe('profiles as data', () => {
     }
   });
 
-  it('reference conditions and O2 constants per jurisdiction (cems.md §4)', () => {
+  it('reference conditions and O2 constants per jurisdiction (IED Annexes V-VI, 40 CFR 72.2, HJ 212 Annex D)', () => {
     expect(PROFILES.EU_IED_LCP.conditions.tRefK).toBe(273.15);
     expect(PROFILES.CN_HJ.conditions).toMatchObject({ tRefK: 273, celsiusOffsetK: 273, vmLPerMol: 22.4, vmSource: 'DEFINED' });
     expect(PROFILES.US_P75.conditions.tRefK).toBe(293.15);

@@ -69,7 +69,7 @@ describe('conversion invariants', () => {
     expect(worst).toBeLessThanOrEqual(2);
   });
 
-  it('the molar volumes of cems.md §6: 22.414 / 24.055 / 24.465 / 23.645 L/mol and China 22.4', () => {
+  it('ideal-gas molar volumes 22.414 / 24.055 / 24.465 / 23.645 L/mol and China 22.4 (HJ 212-2017 Eq. 20)', () => {
     expect(CONDITIONS.N0C.vmLPerMol).toBeCloseTo(22.414, 3);
     expect(CONDITIONS.S20C.vmLPerMol).toBeCloseTo(24.055, 3);
     expect(CONDITIONS.S25C.vmLPerMol).toBeCloseTo(24.465, 3);

@@ -1,5 +1,6 @@
-// Every worked vector of cems.md §9, to the precision stated there, computed by the conformance runner (the same
-// function the Espruino-profile sandbox runs), plus the end-to-end engine vectors against the formula vectors.
+// The worked vectors, to the precision given below, computed by the conformance runner (the same function the
+// Espruino-profile sandbox runs), plus the end-to-end engine vectors against the formula vectors. The expected values
+// were computed independently from the formulas (ideal gas, R = 8.314462618 J/(mol K), unrounded intermediates).
 import { describe, expect, it } from 'vitest';
 import { runCemsVectors, runCemsVectorsHex, float64Hex } from '../kit/cems-vectors';
 import { expectRounded } from './helpers';
@@ -7,7 +8,12 @@ import { expectRounded } from './helpers';
 const values: { [id: string]: number } = {};
 for (const v of runCemsVectors()) values[v.id] = v.value;
 
-/** cems.md §9 expected values, as printed there. */
+/**
+ * Expected values. Formulas: C1-C4 C = ppm * M / Vm (HJ 212-2017 Annex D Eq. 20 with the jurisdiction's Vm), C5
+ * Eq. 22; D1-D2 Eq. 19; O1-O4 Eq. 28 (K = 21); F1-F3 Eq. 29-31 (F3 also with 273.15 K); M1 Eq. 33; M2 Regulation
+ * (EU) 2018/2066 Annex VIII Eq. 1; M3 40 CFR Part 75 Appendix F Eq. F-11; V1 Directive 2010/75/EU Annex V Part 3;
+ * V2 Regulation (EU) 2018/2066 Annex VIII Eq. 4 (sigma with n - 1); V3 40 CFR Part 75 Appendix A 7.6.
+ */
 const EXPECTED: [string, string, string][] = [
   ['C1', '285.82', 'SO2 100 ppm at 0 degC (EU)'],
   ['C2', '286.00', 'SO2 100 ppm, China Vm 22.4'],
@@ -34,7 +40,7 @@ const EXPECTED: [string, string, string][] = [
   ['V3', '1.0122', 'Part 75 BAF'],
 ];
 
-describe('cems.md §9 worked vectors', () => {
+describe('worked vectors', () => {
   for (const [id, expected, what] of EXPECTED) {
     it(id + ': ' + what + ' = ' + expected, () => expectRounded(values[id], expected));
   }

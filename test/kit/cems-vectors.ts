@@ -1,6 +1,7 @@
-// Cross-platform conformance runner: every worked vector of cems.md §9 (C1-C5, D1-D2, O1-O4, F1-F3, M1-M3, V1-V3,
-// K1-K2) through the engine's own functions and profile data, plus end-to-end vectors (E*) through the engine with
-// sample streams. Run in Node and in the Espruino-profile sandbox, the float64 bits must be identical.
+// Cross-platform conformance runner: every worked vector (C1-C5, D1-D2, O1-O4, F1-F3, M1-M3, V1-V3, K1-K2; expected
+// values and their formulas in test/cems/vectors.test.ts) through the engine's own functions and profile data, plus
+// end-to-end vectors (E*) through the engine with sample streams. Run in Node and in the Espruino-profile sandbox,
+// the float64 bits must be identical.
 import { toHex } from '../../protocol/bytes';
 import { codedError } from '../../protocol/errors';
 import {
@@ -38,7 +39,7 @@ export interface VectorValue {
 export const VECTOR_T0 = 1788220800000;
 const HOUR_MS = 3600000;
 
-/** Hourly CO2 % of cems.md §9.4 V2. */
+/** Hourly CO2 % of vector V2 (Regulation (EU) 2018/2066 Annex VIII Eq. 4). */
 export const V2_HOURLY_CO2 = [
   ratio(102, 10),
   ratio(108, 10),
@@ -50,10 +51,10 @@ export const V2_HOURLY_CO2 = [
   ratio(104, 10),
 ];
 
-/** EU MRR stack measuring CO2 only (cems.md §9.4). */
+/** EU MRR stack measuring CO2 only (vector V2 through the engine). */
 export const MRR_CO2_CONFIG = { profile: 'EU_MRR', scanIntervalMs: 5000, channels: [{ id: 'co2', quantity: 'CO2', unit: 'pct' }] };
 
-/** The cems.md §9 stack: in-situ wet SO2 200 mg/m3 and O2 7.04 %, H2O 12 %, D = 3 m, v = 15 m/s, 140 degC. */
+/** The worked-vector stack: in-situ wet SO2 200 mg/m3 and O2 7.04 %, H2O 12 %, D = 3 m, v = 15 m/s, 140 degC. */
 export const WORKED_STACK_CONFIG = {
   profile: 'EU_IED_LCP',
   sourceType: 'SOLID_FUEL',
@@ -132,7 +133,7 @@ function p75EngineFill(): number {
   return substitute(k, takeOutput(k.e), 'so2.dry');
 }
 
-/** Computes every vector; ids as in cems.md §9 (F3_HJ: F3 with HJ 212's 273 K; E*: engine end-to-end). */
+/** Computes every vector; ids as in test/cems/vectors.test.ts (F3_HJ: F3 with HJ 212's 273 K; E*: end-to-end). */
 export function runCemsVectors(): VectorValue[] {
   const eu = PROFILES.EU_IED_LCP.conditions;
   const cn = PROFILES.CN_HJ.conditions;

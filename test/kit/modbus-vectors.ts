@@ -35,7 +35,7 @@ const VECTOR_LINE: KitLine = {
   offlineAfter: 1000,
 };
 
-/** The data segment of HJ 212-2017's own packet example (cems.md §9.5). */
+/** The data segment of HJ 212-2017's own packet example (length 0101; its HJ 212 CRC, Annex A, is 1C80). */
 export const HJ212_EXAMPLE =
   'QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&';
 

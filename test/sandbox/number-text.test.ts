@@ -1,4 +1,5 @@
-// Espruino's number text, checked against values measured on the Espruino 2v29 Linux build (espruino.md §3).
+// Espruino's number text, checked against values measured on the Espruino 2v29 Linux build (formatter
+// ftoa_bounded_extra and parser stringToFloatWithRadix in src/jsutils.c, toFixed in src/jswrap_number.c).
 import { describe, expect, it } from 'vitest';
 import { espruinoNumberToString, espruinoParseFloat, espruinoToFixed } from '../../host-sim/espruino/number-text';
 
