@@ -28,8 +28,3 @@ export function busSerial(port: number): Serial {
 export function i2cOf(index: number): I2C {
   return index === 1 ? I2C2 : I2C1;
 }
-
-/** ESP32 GPIO number as an Espruino pin name. */
-export function pinName(gpio: number): string {
-  return 'D' + gpio;
-}

@@ -3,7 +3,7 @@
 // record sealing, console commands, the secure element) is a Storage module loaded on demand (firmware/modules/).
 import { openPlan } from '../protocol/plan/reader';
 import { enginePlan, rtuPlan } from '../protocol/plan/views';
-import { Acq, Meta, Section } from '../protocol/plan/format';
+import { Meta, Section } from '../protocol/plan/format';
 import { planF64 } from '../protocol/plan/reader';
 import { errorMessage } from '../protocol/errors';
 import { createEngine, type Closer } from '../protocol/cems/engine';
@@ -21,12 +21,12 @@ import {
 } from '../protocol/module/records';
 import { CONSOLE_BAUD, IS_LINUX, SAFE_MODE_PIN, consoleSerial } from './board';
 import { PROMPT, consoleLines, startConsole, type ConsoleLines } from './console';
-import { HELD_BYTES, Latest, type Device } from './device';
+import { HELD_BYTES, type Device } from './device';
 import { MODULE_CLOSE, MODULE_SEAL, load, release } from './modules';
 import { clock, sha256 } from './platform';
 import { SIGNER_RETRY_MS, kidText, openSigner } from './signer';
 import { chainSlots, readEngineState, readPlanFile, saveEngineState, type SlotStore } from './storage-state';
-import { startBus } from './uart-bus';
+import { startAcquisition } from './acquisition';
 import { fromHex } from '../protocol/bytes';
 
 declare const FIRMWARE_VERSION: string;
@@ -79,7 +79,7 @@ function useSigner(dev: Device, svc: Records, out: ConsoleLines): void {
   });
 }
 
-function tick(dev: Device, svc: Records, store: SlotStore): void {
+function tick(svc: Records, store: SlotStore): void {
   E.kickWatchdog();
   const now = clock.nowMs();
   if (!svc.booted && clockIsSet(now)) recordsBoot(svc, 'unknown', store.persisted, null, readEngineState());
@@ -118,36 +118,16 @@ function run(dev: Device, out: ConsoleLines): void {
     maxQueue: MAX_QUEUE,
   });
   dev.svc = svc;
-  const nAcq = rp.acq.length / Acq.FIELDS;
-  dev.latest = new Float64Array(nAcq * Latest.FIELDS);
-  for (let a = 0; a < nAcq; a++) dev.latest[a * Latest.FIELDS + Latest.T] = -1;
-  const emit = function (acq: number, t: number, value: number, status: number, native: number): void {
-    const l = acq * Latest.FIELDS;
-    dev.latest[l + Latest.T] = t;
-    dev.latest[l + Latest.VALUE] = value;
-    dev.latest[l + Latest.STATUS] = status;
-    dev.latest[l + Latest.NATIVE] = native;
-    try {
-      recordsSample(svc, acq, rp.acq[acq * Acq.FIELDS + Acq.CHANNEL], t, value, status, native);
-    } catch (e) {
-      // a failing consumer must not stall the poll loop (the poller emits from inside its state machine)
-      dev.consumerErrors++;
-      dev.lastConsumerError = errorMessage(e);
-    }
+  startAcquisition(dev, plan, rp, function (acq: number, ch: number, t: number, value: number, status: number, native: number): void {
+    recordsSample(svc, acq, ch, t, value, status, native);
+    // a sample that starts a new period has the close module loaded: release it at once
     release(MODULE_CLOSE);
-  };
-  for (let i = 0; i < meta[Meta.N_BUSES]; i++) {
-    try {
-      dev.buses.push(startBus(plan, rp, i, emit));
-    } catch (e) {
-      out.line('modbus: bus ' + i + ' not started: ' + errorMessage(e));
-    }
-  }
+  }, out);
   if (!clockIsSet(clock.nowMs())) out.line('records: clock not set; sealing waits for the time (console: time <UTC ISO 8601>)');
   useSigner(dev, svc, out);
   E.enableWatchdog(WATCHDOG_S, false);
   setInterval(function (): void {
-    tick(dev, svc, store);
+    tick(svc, store);
   }, TICK_MS);
 }
 

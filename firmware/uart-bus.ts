@@ -8,7 +8,7 @@ import { planStringBytes, type Plan } from '../protocol/plan/reader';
 import { bytesToAscii } from '../protocol/bytes';
 import { createRtuBus, pollerBytes, pollerTick, pollerWake } from '../protocol/modbus/rtu-poller';
 import type { RtuBus, RtuPlan } from '../protocol/modbus/rtu-master';
-import { busSerial, pinName } from './board';
+import { busSerial } from './board';
 import { clock } from './platform';
 
 /** Longest sleep between ticks, so that a clock step never leaves the bus idle for long. */
@@ -39,16 +39,16 @@ export function startBus(plan: Plan, rp: RtuPlan, index: number, emit: RtuBus['e
   const b = rp.buses;
   const row = index * Bus.FIELDS;
   const serial = busSerial(b[row + Bus.PORT]);
-  const dePin = b[row + Bus.DE_FROM_PIN] ? pinName(b[row + Bus.DE_PIN]) : '';
+  const dePin = b[row + Bus.DE_FROM_PIN] ? b[row + Bus.DE_PIN] : -1;
   const u: UartBus = { rtu: null as unknown as RtuBus, serial: serial, timer: -1 };
   u.rtu = createRtuBus(rp, index, {
     write: function (bytes: Uint8Array): void {
       // DE held for exactly the request's wire time plus the margin
-      if (dePin) digitalPulse(dePin, 1, ((bytes.length * b[row + Bus.CHAR_BITS] * 1000000) / b[row + Bus.BAUD] + b[row + Bus.DE_MARGIN_US]) / 1000);
+      if (dePin >= 0) digitalPulse(dePin, 1, ((bytes.length * b[row + Bus.CHAR_BITS] * 1000000) / b[row + Bus.BAUD] + b[row + Bus.DE_MARGIN_US]) / 1000);
       serial.write(bytes);
     },
   }, emit);
-  if (dePin) digitalWrite(dePin, 0);
+  if (dePin >= 0) digitalWrite(dePin, 0);
   const path = bytesToAscii(planStringBytes(plan, b[row + Bus.PATH]));
   const options: SerialSetupOptions = {
     bytesize: b[row + Bus.DATA_BITS] as 7 | 8,
@@ -57,8 +57,8 @@ export function startBus(plan: Plan, rp: RtuPlan, index: number, emit: RtuBus['e
   };
   if (path !== '') options.path = path;
   else {
-    if (b[row + Bus.RX] >= 0) options.rx = pinName(b[row + Bus.RX]);
-    if (b[row + Bus.TX] >= 0) options.tx = pinName(b[row + Bus.TX]);
+    if (b[row + Bus.RX] >= 0) options.rx = b[row + Bus.RX];
+    if (b[row + Bus.TX] >= 0) options.tx = b[row + Bus.TX];
   }
   serial.setup(b[row + Bus.BAUD], options);
   serial.on('data', function (data: string): void {

@@ -3,7 +3,7 @@
 // and the end-to-end tests both use it.
 import { EspruinoMachine, type MachineOptions } from './espruino/sandbox';
 import { ConsoleClient } from './espruino/console-client';
-import { firmwareStorageFiles } from './espruino/bundle';
+import { firmwareStorageFiles, installFirmware } from './espruino/bundle';
 import type { SimSerial } from './espruino/serial';
 import { SandboxBusBridge } from './modbus/sandbox-bridge';
 import { buildDefaultPlant, type VirtualPlant } from './modbus/plant';
@@ -67,7 +67,7 @@ export function startModuleSim(options: ModuleSimOptions = {}, onConsole?: (text
     },
   };
   // Installed as the factory does it: the firmware's Storage files, provisioning on the REPL, then power-on.
-  for (const name of Object.keys(files)) machine.storage.write(name, files[name]);
+  installFirmware(machine.storage, files);
   if (options.provisioning) machine.boot(options.provisioning, 'provision.js');
   machine.powerOn();
   return { machine, technician, files, plant, bridges, secureElement, verifierKeys };

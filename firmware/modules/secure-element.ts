@@ -4,13 +4,13 @@ import type { CodedError } from '../../protocol/errors';
 import { Atecc608, atecc608Options } from '../../protocol/atecc608/driver';
 import { readPublicKey, signDigest } from '../../protocol/atecc608/operations';
 import { kidFromPublicKey, KID_LENGTH } from '../../protocol/atecc608/signer';
-import { i2cOf, pinName } from '../board';
+import { i2cOf } from '../board';
 import { scheduler, sha256 } from '../platform';
 import type { SecureElementPlan } from '../signer';
 import { EspruinoI2cBus } from '../i2c-bus';
 
 function device(se: SecureElementPlan): Atecc608 {
-  const bus = new EspruinoI2cBus(i2cOf(se.bus), pinName(se.scl), pinName(se.sda), se.gpioWake);
+  const bus = new EspruinoI2cBus(i2cOf(se.bus), se.scl, se.sda, se.gpioWake);
   return new Atecc608(bus, scheduler, atecc608Options(se.address));
 }
 

@@ -42,3 +42,8 @@ export function firmwareHashOf(files: { [name: string]: Uint8Array }): string {
   for (const name of Object.keys(espruinoConfig.bundle.moduleEntries).sort()) h.update(files[name]);
   return h.digest('hex');
 }
+
+/** Writes the firmware's Storage files into a simulated device, as `npm run flash` does on a real one. */
+export function installFirmware(storage: { write(name: string, data: unknown): boolean }, files = firmwareStorageFiles()): void {
+  for (const name of Object.keys(files)) if (!storage.write(name, files[name])) throw new Error('Storage full writing ' + name);
+}

@@ -39,9 +39,13 @@ function rp(svc: Records): RecordPlan {
   return RP;
 }
 
-/** Errors that retrying cannot fix: the record itself is unencodable. */
-function isPermanent(code: string): boolean {
-  return code.indexOf('SCHEMA_') === 0 || code.indexOf('CBOR_') === 0 || code === 'RECORD_TOO_LARGE';
+/**
+ * Failures that retrying can fix: the chain state could not be written, the secure element did not answer. Anything
+ * else (an unencodable record, an unexpected exception) would fail again: the record is replaced by a gap event so
+ * that the queue moves on.
+ */
+function isTransient(code: string): boolean {
+  return code === 'CHAIN_PERSIST' || code === 'COSE_SIGNER_OUTPUT' || code.indexOf('ATECC_') === 0;
 }
 
 function header(svc: Records, job: Job, seq: number): RecordHeader {
@@ -227,7 +231,7 @@ function dropHead(svc: Records, job: Job): void {
 
 function failed(svc: Records, job: Job, code: string, message: string): void {
   noteError(svc, code, message);
-  if (isPermanent(code)) dropHead(svc, job);
+  if (!isTransient(code)) dropHead(svc, job);
   else {
     svc.st[RS.RETRIES]++;
     svc.blocked = true;

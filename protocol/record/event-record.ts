@@ -5,6 +5,31 @@ import { byte, bytes, float, head, int, text, type CborWriter } from './cbor-wri
 import { RECORD_TYPE_EVENT, writeRecordHeader, type RecordHeader } from './record-writer';
 import type { ConfigValue, EventData } from './schema';
 
+function invalid(field: string, why: string): Error {
+  return codedError('SCHEMA_RANGE', 'event.' + field + ': ' + why);
+}
+
+/** Printable ASCII only: the device stores bytes, and a record's text must mean the same everywhere. */
+function ascii(w: CborWriter, s: string, field: string): void {
+  if (typeof s !== 'string') throw codedError('SCHEMA_TYPE', 'event.' + field + ': must be text');
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126) throw codedError('SCHEMA_TYPE', 'event.' + field + ': character ' + c + ' is not printable ASCII');
+  }
+  text(w, s);
+}
+
+function finite(w: CborWriter, v: number, field: string): void {
+  if (typeof v !== 'number' || !isFinite(v)) throw invalid(field, 'must be a finite number');
+  float(w, v);
+}
+
+/** A non-negative safe integer (timestamps, counts, sequence numbers). */
+function uint(w: CborWriter, v: number, field: string): void {
+  if (typeof v !== 'number' || Math.floor(v) !== v || v < 0 || v > 9007199254740991) throw invalid(field, 'must be an unsigned integer');
+  head(w, 0, v);
+}
+
 /** Index of `v` in the comma-separated code list `codes` (the order of the schema's code tables). */
 function codeOf(codes: string, v: string, what: string): number {
   const i = codes.split(',').indexOf(v);
@@ -22,39 +47,40 @@ function configValue(w: CborWriter, v: ConfigValue): void {
   if (v === null) byte(w, 0xf6);
   else if (v === true) byte(w, 0xf5);
   else if (v === false) byte(w, 0xf4);
-  else if (typeof v === 'string') text(w, v);
+  else if (typeof v === 'string') ascii(w, v, 'detail.changes.value');
   else if (Math.floor(v) === v && v >= -9007199254740991 && v <= 9007199254740991) int(w, v);
-  else float(w, v);
+  else finite(w, v, 'detail.changes.value');
 }
 
 function writeDetail(w: CborWriter, e: EventData): void {
   if (e.kind === 'calibration') {
     const d = e.detail;
+    if (!(d.decimals >= 0 && d.decimals <= 9 && Math.floor(d.decimals) === d.decimals)) throw invalid('detail.decimals', 'at most 9');
     byte(w, 0xa9);
     byte(w, 0x00);
-    text(w, d.analyzerId);
+    ascii(w, d.analyzerId, 'detail.analyzerId');
     byte(w, 0x01);
-    text(w, d.check);
+    ascii(w, d.check, 'detail.check');
     byte(w, 0x02);
-    text(w, d.quantity);
+    ascii(w, d.quantity, 'detail.quantity');
     byte(w, 0x03);
-    float(w, d.reference);
+    finite(w, d.reference, 'detail.reference');
     byte(w, 0x04);
-    float(w, d.measured);
+    finite(w, d.measured, 'detail.measured');
     byte(w, 0x05);
-    text(w, d.unit);
+    ascii(w, d.unit, 'detail.unit');
     byte(w, 0x06);
     byte(w, d.passed === true ? 0xf5 : 0xf4);
     byte(w, 0x07);
-    text(w, d.functionId);
+    ascii(w, d.functionId, 'detail.functionId');
     byte(w, 0x08);
     head(w, 0, d.decimals);
   } else if (e.kind === 'maintenance') {
     byte(w, 0xa2);
     byte(w, 0x00);
-    text(w, e.detail.analyzerId);
+    ascii(w, e.detail.analyzerId, 'detail.analyzerId');
     byte(w, 0x01);
-    text(w, e.detail.reason);
+    ascii(w, e.detail.reason, 'detail.reason');
   } else if (e.kind === 'config-change') {
     const d = e.detail;
     byte(w, 0xa3);
@@ -66,7 +92,7 @@ function writeDetail(w: CborWriter, e: EventData): void {
     head(w, 4, d.changes.length);
     for (let i = 0; i < d.changes.length; i++) {
       byte(w, 0x83);
-      text(w, d.changes[i].path);
+      ascii(w, d.changes[i].path, 'detail.changes.path');
       configValue(w, d.changes[i].oldValue);
       configValue(w, d.changes[i].newValue);
     }
@@ -78,21 +104,23 @@ function writeDetail(w: CborWriter, e: EventData): void {
     byte(w, 0x00);
     byte(w, codeOf(GAP_REASONS, d.reason, 'detail.reason'));
     if (seqs) {
+      if (d.lastSeq < d.firstSeq) throw invalid('detail.lastSeq', 'before firstSeq');
       byte(w, 0x01);
-      head(w, 0, d.firstSeq);
+      uint(w, d.firstSeq, 'detail.firstSeq');
       byte(w, 0x02);
-      head(w, 0, d.lastSeq);
+      uint(w, d.lastSeq, 'detail.lastSeq');
     }
     if (times) {
+      if (d.toMs < d.fromMs) throw invalid('detail.toMs', 'before fromMs');
       byte(w, 0x03);
-      head(w, 0, d.fromMs);
+      uint(w, d.fromMs, 'detail.fromMs');
       byte(w, 0x04);
-      head(w, 0, d.toMs);
+      uint(w, d.toMs, 'detail.toMs');
     }
   } else if (e.kind === 'reboot') {
     byte(w, 0xa3);
     byte(w, 0x00);
-    head(w, 0, e.detail.bootCount);
+    uint(w, e.detail.bootCount, 'detail.bootCount');
     byte(w, 0x01);
     byte(w, codeOf(REBOOT_REASONS, e.detail.reason, 'detail.reason'));
     byte(w, 0x02);
@@ -102,7 +130,9 @@ function writeDetail(w: CborWriter, e: EventData): void {
     byte(w, 0x00);
     byte(w, codeOf(TIME_SOURCES, e.detail.source, 'detail.source'));
     byte(w, 0x01);
-    int(w, e.detail.stepMs);
+    const step = e.detail.stepMs;
+    if (typeof step !== 'number' || Math.floor(step) !== step || Math.abs(step) > 9007199254740991) throw invalid('detail.stepMs', 'must be an integer');
+    int(w, step);
   }
 }
 
@@ -114,14 +144,15 @@ export function writeEventPayload(w: CborWriter, h: RecordHeader, e: EventData):
   byte(w, 0x00);
   byte(w, codeOf(EVENT_KINDS, e.kind, 'kind'));
   byte(w, 0x01);
-  head(w, 0, e.startMs);
+  uint(w, e.startMs, 'startMs');
   if (e.endMs !== -1) {
+    if (e.endMs < e.startMs) throw invalid('endMs', 'before startMs');
     byte(w, 0x02);
-    head(w, 0, e.endMs);
+    uint(w, e.endMs, 'endMs');
   }
   if (e.actor !== '') {
     byte(w, 0x03);
-    text(w, e.actor);
+    ascii(w, e.actor, 'actor');
   }
   byte(w, 0x04);
   writeDetail(w, e);

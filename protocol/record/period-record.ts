@@ -70,7 +70,6 @@ function covering(job: PeriodJob, out: number): Substitute | null {
 }
 
 // Dynamic values of the quantity being written or measured.
-const V = new Float64Array(9);
 export const enum Q {
   VALUE,
   RAW,
@@ -84,6 +83,7 @@ export const enum Q {
   NATIVE,
   FIELDS,
 }
+const V = new Float64Array(Q.FIELDS);
 let SUB: Substitute | null = null;
 
 function values(rp: RecordPlan, job: PeriodJob, q: number): void {

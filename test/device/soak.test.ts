@@ -63,7 +63,8 @@ function usageOfDay(s: Soak, day: number): number[] {
 }
 
 function report(s: Soak): string {
-  const used = s.probes.map((p) => p.used);
+  // hourly probes, not the one taken in .boot0 before the firmware starts
+  const used = s.probes.filter((p) => !p.boot).map((p) => p.used);
   const peak = /peak-sealing (\d+)/.exec(s.status);
   return s.name + ': ' + s.records.length + ' records, ' + s.periodStarts.length + ' hours; resident min ' + Math.min(...used) +
     ' max ' + Math.max(...used) + ' of ' + s.probes[0].total + '; peak while sealing ' + (peak ? peak[1] : '?');

@@ -1,5 +1,5 @@
-// End to end: dist/firmware.js booted in the Espruino-profile sandbox polls the virtual analyzers of the default
-// plant over Serial2 (virtual RS-485 bus), and everything is observed only through the technician console.
+// End to end: the firmware's Storage files booted in the Espruino-profile sandbox poll the virtual analyzers of the
+// default plant over Serial2 (virtual RS-485 bus), and everything is observed only through the technician console.
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { espruinoBuildOptions } from '../../scripts/build';
@@ -9,7 +9,8 @@ import { VirtualTime } from '../../host-sim/espruino/time';
 import { ConsoleClient } from '../../host-sim/espruino/console-client';
 import { startModuleSim, type ModuleSim } from '../../host-sim/module-sim';
 import { SandboxBusBridge } from '../../host-sim/modbus/sandbox-bridge';
-import { buildDefaultPlant, demoConfig } from '../../host-sim/modbus/plant';
+import { buildDefaultPlant } from '../../host-sim/modbus/plant';
+import { firmwareStorageFiles, installFirmware } from '../../host-sim/espruino/bundle';
 import { defaultSchedule } from '../../host-sim/modbus/analyzer';
 import { noFaults } from '../../host-sim/modbus/virtual-bus';
 import { DEFAULT_MODBUS, DEFAULT_SCAN_INTERVAL_MS } from '../../protocol/module/default-modbus';
@@ -281,69 +282,54 @@ describe('firmware acquisition against the virtual plant', () => {
   });
 });
 
-describe('acquisition start and consumer isolation (firmware code in the sandbox)', () => {
+describe('plan integrity and consumer isolation (firmware code in the sandbox)', () => {
+  it('refuses a provisioned plan that fails its integrity check: says why, polls nothing, keeps the console', () => {
+    const time = new VirtualTime(T0);
+    const m = new EspruinoMachine({ time, seed: 5 });
+    const technician = new ConsoleClient(m);
+    const files = firmwareStorageFiles();
+    installFirmware(m.storage, files);
+    const tampered = new Uint8Array(files['cems.dflt']);
+    tampered[tampered.length - 9] ^= 1;
+    m.storage.write('cems.plan', tampered);
+    m.powerOn();
+    time.advance(10000);
+    expect(technician.output).toContain('plan: provisioned plan rejected: PLAN_HASH: plan content does not match its hash; nothing is acquired or recorded');
+    expect(m.serial.Serial2.settings).toBeNull();
+    const mark = technician.send('readings');
+    time.advance(5);
+    expect(technician.since(mark)).toContain('not running: provisioned plan rejected: PLAN_HASH');
+    expect(m.uncaught).toEqual([]);
+  });
+
   async function bundle(): Promise<string> {
     const out = await build({ ...espruinoBuildOptions, entryPoints: ['test/e2e/fixtures/acquisition-entry.js'], outfile: 'acquisition-test.js', sourcemap: false });
-    const code = '(function(){\n' + out.outputFiles![0].text + '\n})();\n';
+    const code = 'var FIRMWARE_VERSION="0",FIRMWARE_HASH="0";(function(){\n' + out.outputFiles![0].text + '\n})();\n';
     expect(checkEspruinoCode(code)).toEqual([]);
     return code;
   }
 
-  function machine(code: string) {
+  it('goes on acquiring when the sample consumer throws, and says so on the console', async () => {
     const time = new VirtualTime(T0);
     const m = new EspruinoMachine({ time, seed: 5 });
     const plant = buildDefaultPlant({ seed: 5, startMs: T0 });
-    const bridge = new SandboxBusBridge(time, m.serial.Serial2, plant.buses.rs485.bus);
+    new SandboxBusBridge(time, m.serial.Serial2, plant.buses.rs485.bus);
     const technician = new ConsoleClient(m);
-    m.boot(code, 'acquisition-test.js');
+    m.boot(await bundle(), 'acquisition-test.js');
     const run = (js: string) => m.evaluate('acquisitionTest.' + js);
+    run('start(' + JSON.stringify(Buffer.from(firmwareStorageFiles()['cems.dflt']).toString('base64')) + ')');
+    run('state.failConsumer = true');
+    time.advance(20000);
+    expect(run('state.samples') as number).toBeGreaterThanOrEqual(10 * CHANNELS.length);
     const command = (line: string) => {
       const mark = technician.output.length;
       run('command(' + JSON.stringify(line) + ')');
       return technician.since(mark);
     };
-    return { m, time, plant, bridge, technician, run, command };
-  }
-
-  it('prints every configuration problem with its path, starts nothing and keeps the console usable', async () => {
-    const x = machine(await bundle());
-    const bad = demoConfig() as unknown as { buses: { [k: string]: unknown }[]; devices: { [k: string]: any }[] };
-    bad.buses[0].baud = 96000000;
-    bad.devices[1].address = 1;
-    bad.devices[2].registers[4].wordOrder = 'ACBD';
-    expect(x.run('start(' + JSON.stringify(bad) + ')')).toBe(false);
-    const lines = x.technician.output.split('\r\n');
-    expect(lines[0]).toBe('modbus: configuration rejected (3 problem(s)), acquisition not started');
-    expect(lines.slice(1, 4).sort()).toEqual([
-      'modbus: buses[0].baud: expected an integer in 300..1000000',
-      'modbus: devices[1].address: slave 1 already used on bus "rs485"',
-      'modbus: devices[2].registers[4].wordOrder: expected one of ABCD,CDAB,BADC,DCBA',
-    ]);
-    expect(x.m.serial.Serial2.settings).toBeNull();
-    expect(x.m.serial.Serial2.hasDataListener()).toBe(false);
-    x.time.advance(10000);
-    expect(x.bridge.mismatchedWrites).toBe(0);
-    expect(x.plant.buses.rs485.bus.frames).toEqual([]);
-    const readings = x.command('readings');
-    expect(readings).toMatch(/^acquisition not started: 3 problem\(s\)\r\n/);
-    expect(readings).toContain('  devices[1].address: slave 1 already used on bus "rs485"');
-    expect(x.command('modbus')).toMatch(/^acquisition not started/);
-    expect(x.run('start(null)')).toBe(false);
-    expect(x.technician.output).toContain('modbus: config: expected an object');
-    expect(x.m.uncaught).toEqual([]);
-  });
-
-  it('goes on acquiring when the sample consumer throws, and says so on the console', async () => {
-    const x = machine(await bundle());
-    expect(x.run('start(' + JSON.stringify(DEFAULT_MODBUS) + ')')).toBe(true);
-    x.run('state.failConsumer = true');
-    x.time.advance(20000);
-    const consumed = x.run('state.samples') as number;
-    expect(consumed).toBeGreaterThanOrEqual(10 * CHANNELS.length);
-    const r = parseReadings(x.command('readings'));
+    const r = parseReadings(command('readings'));
     for (const ch of CHANNELS) expect(r[ch].status, ch).toBe('VALID');
     for (const ch of CHANNELS) expect(r[ch].age, ch).toBeLessThanOrEqual(DEFAULT_SCAN_INTERVAL_MS / 1000);
-    expect(x.command('readings')).toMatch(/WARNING sample consumer failed \d+ times, last: consumer broke\r\n/);
-    expect(x.m.uncaught).toEqual([]);
+    expect(command('readings')).toMatch(/WARNING sample consumer failed \d+ times, last: consumer broke\r\n/);
+    expect(m.uncaught).toEqual([]);
   });
 });

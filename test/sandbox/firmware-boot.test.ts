@@ -1,28 +1,36 @@
-// dist/firmware.js booted in the Espruino-profile sandbox, observed only through simulated peripherals.
+// The firmware's Storage files (dist/storage/) booted from Storage in the Espruino-profile sandbox, observed only
+// through simulated peripherals.
 import { describe, expect, it } from 'vitest';
 import { EspruinoMachine } from '../../host-sim/espruino/sandbox';
 import { VirtualTime } from '../../host-sim/espruino/time';
 import { ConsoleClient } from '../../host-sim/espruino/console-client';
-import { firmwareBundle } from '../../host-sim/espruino/bundle';
+import { firmwareHashOf, firmwareStorageFiles, installFirmware } from '../../host-sim/espruino/bundle';
 import { createHash } from 'node:crypto';
+
+const FILES = firmwareStorageFiles();
+const FIRMWARE_HASH = firmwareHashOf(FILES);
+
+function powerOn(m: EspruinoMachine): void {
+  installFirmware(m.storage, FILES);
+  m.powerOn();
+}
 
 function bootFirmware(): { m: EspruinoMachine; time: VirtualTime; console: ConsoleClient } {
   const time = new VirtualTime(Date.UTC(2026, 8, 1, 10));
   const m = new EspruinoMachine({ time, seed: 3 });
   const console = new ConsoleClient(m);
-  m.boot(firmwareBundle().code, 'dist/firmware.js');
+  powerOn(m);
   time.advance(10);
   return { m, time, console };
 }
 
 describe('firmware boot in the sandbox', () => {
-  it('logs a banner with its version and the hash of its own bundle on the technician console', () => {
-    const bundle = firmwareBundle();
+  it('logs a banner with its version and the hash of its code on the technician console', () => {
     const { m, console } = bootFirmware();
     expect(console.output).toMatch(/^CEMS data-output module \d+\.\d+\.\d+ bundle [0-9a-f]{16}\r\n/);
-    expect(console.output).toContain('config: embedded default (none provisioned)\r\n');
+    expect(console.output).toContain('plan: embedded default\r\n');
     expect(console.output.endsWith('cems> ')).toBe(true);
-    expect(console.output).toContain(bundle.bodySha256.slice(0, 16));
+    expect(console.output).toContain(FIRMWARE_HASH.slice(0, 16));
     expect(m.uncaught).toEqual([]);
   });
 
@@ -34,12 +42,11 @@ describe('firmware boot in the sandbox', () => {
   });
 
   it('answers console commands', () => {
-    const bundle = firmwareBundle();
     const { m, time, console } = bootFirmware();
     let mark = console.send('version');
     time.advance(5);
     const version = console.since(mark);
-    expect(version).toContain('bundle-sha256 ' + bundle.bodySha256 + '\r\n');
+    expect(version).toContain('bundle-sha256 ' + FIRMWARE_HASH + '\r\n');
     expect(version).toContain('interpreter Espruino 2v29 on ESP32');
     expect(version.endsWith('cems> ')).toBe(true);
 
@@ -70,12 +77,12 @@ describe('firmware boot in the sandbox', () => {
     const m = new EspruinoMachine({ time, board: 'LINUX' });
     const technician = new ConsoleClient(m);
     m.pins.setInput('D0', 0);
-    m.boot(firmwareBundle().code);
+    powerOn(m);
     time.advance(10);
     expect(technician.output).toContain('CEMS data-output module');
     expect(m.serial.Serial1.settings).toBeNull();
     // The embedded default is the ESP32 board's: on Linux it reports what is missing instead of failing.
-    expect(technician.output).toContain("modbus: start failed, acquisition not started: Serial2.setup: no 'path' given");
+    expect(technician.output).toContain("modbus: bus 0 not started: Serial2.setup: no 'path' given");
     expect(technician.output).toContain('records: signer not available: ATECC_NO_DEVICE');
     expect(m.uncaught).toEqual([]);
     const mark = technician.send('version');
@@ -87,7 +94,7 @@ describe('firmware boot in the sandbox', () => {
     const time = new VirtualTime(Date.UTC(2026, 8, 1));
     const m = new EspruinoMachine({ time });
     m.pins.setInput('D0', 0);
-    m.boot(firmwareBundle().code);
+    powerOn(m);
     expect(m.serial.Serial1.hasDataListener()).toBe(false);
     expect(m.printed.join('\n')).toContain('safe mode');
     expect(m.telnet.mode).toBe('off');
