@@ -5,7 +5,7 @@
 import { Acq, Meta, Section } from '../protocol/plan/format';
 import { planF64, type Plan } from '../protocol/plan/reader';
 import type { RtuPlan } from '../protocol/modbus/rtu-master';
-import { errorMessage } from '../protocol/errors';
+import { errorText } from '../protocol/errors';
 import type { ConsoleLines } from './console';
 import { Latest, type Device } from './device';
 import { startBus } from './uart-bus';
@@ -27,7 +27,7 @@ export function startAcquisition(dev: Device, plan: Plan, rp: RtuPlan, consume: 
       consume(acq, rp.acq[acq * Acq.FIELDS + Acq.CHANNEL], t, value, status, native);
     } catch (e) {
       dev.consumerErrors++;
-      dev.lastConsumerError = errorMessage(e);
+      dev.lastConsumerError = errorText(e);
     }
   };
   const buses = planF64(plan, Section.META)[Meta.N_BUSES];
@@ -35,7 +35,7 @@ export function startAcquisition(dev: Device, plan: Plan, rp: RtuPlan, consume: 
     try {
       dev.buses.push(startBus(plan, rp, i, emit));
     } catch (e) {
-      out.line('modbus: bus ' + i + ' not started: ' + errorMessage(e));
+      out.line('modbus: bus ' + i + ' not started: ' + errorText(e));
     }
   }
 }

@@ -1,7 +1,7 @@
 // The technician console on the console port: input in arbitrary chunks assembled into lines, each line run by the
 // command module (Storage module cems.cmd, loaded per command and released), then the prompt.
 import { LineReader } from '../protocol/console/line-reader';
-import { errorMessage } from '../protocol/errors';
+import { errorText } from '../protocol/errors';
 import type { Device } from './device';
 import { load, release, MODULE_COMMANDS } from './modules';
 
@@ -42,7 +42,7 @@ export function startConsole(dev: Device, port: Serial, out: ConsoleLines): void
         try {
           load<CommandModule>(MODULE_COMMANDS).run(dev, out, words);
         } catch (e) {
-          out.line('ERROR ' + errorMessage(e));
+          out.line('ERROR ' + errorText(e));
         }
         release(MODULE_COMMANDS);
       }

@@ -5,7 +5,7 @@ import { openPlan } from '../protocol/plan/reader';
 import { enginePlan, rtuPlan } from '../protocol/plan/views';
 import { Meta, Section } from '../protocol/plan/format';
 import { planF64 } from '../protocol/plan/reader';
-import { errorMessage } from '../protocol/errors';
+import { errorText } from '../protocol/errors';
 import { createEngine, type Closer } from '../protocol/cems/engine';
 import { createStatusWindows } from '../protocol/module/status-window';
 import {
@@ -63,7 +63,7 @@ function useSigner(dev: Device, svc: Records, out: ConsoleLines): void {
   openSigner(dev.plan as NonNullable<Device['plan']>, function (err, signer, retry) {
     if (err || !signer) {
       dev.signerState = 'failed';
-      dev.signerError = err ? err.message : 'no signer';
+      dev.signerError = err ? errorText(err) : 'no signer';
       out.line('records: signer not available: ' + dev.signerError + (retry ? ' (retrying)' : ''));
       if (retry) {
         setTimeout(function (): void {
@@ -161,7 +161,7 @@ function boot(): void {
       dev.plan = openPlan(file.bytes, sha256);
       dev.planSource = file.source;
     } catch (e) {
-      dev.planError = file.source + ' plan rejected: ' + errorMessage(e);
+      dev.planError = file.source + ' plan rejected: ' + errorText(e);
     }
   }
   if (dev.plan) {

@@ -1,6 +1,7 @@
 // What the module keeps in Espruino Storage: the compiled plan (provisioned, or the embedded default installed with
 // the firmware), the record chain state (two alternating files: a Storage replace is not atomic, so a write goes to
 // the slot that does not hold the newest state) and the emissions-engine snapshot.
+import { codedError } from '../protocol/errors';
 import type { Sha256 } from '../protocol/ports';
 import type { ChainStore } from '../protocol/module/records';
 import { decodeChainState, type ChainState } from '../protocol/record/chain-state';
@@ -26,7 +27,7 @@ export function readEngineState(): Uint8Array | null {
 }
 
 export function saveEngineState(snapshot: Uint8Array): void {
-  if (!storage.write(config.storage.engineState, snapshot)) throw new Error('STORAGE_FULL: engine state not saved');
+  if (!storage.write(config.storage.engineState, snapshot)) throw codedError('STORAGE_FULL', 'engine state not saved');
 }
 
 function isNewer(a: ChainState, b: ChainState): boolean {
@@ -63,7 +64,7 @@ export function chainSlots(sha256: Sha256): SlotStore {
   return {
     persisted: bytes,
     save: function (state: Uint8Array): void {
-      if (!storage.write(names[next], state)) throw new Error('STORAGE_FULL: chain state not saved to ' + names[next]);
+      if (!storage.write(names[next], state)) throw codedError('STORAGE_FULL', 'chain state not saved to ' + names[next]);
       next = next === 0 ? 1 : 0;
     },
   };

@@ -3,6 +3,7 @@
 // Mistakes on the command line and unusable devices end with one line saying what to do, exit status 2.
 import { PLANT_USAGE, parsePlantArgs, runPlant } from './sim-plant';
 import { UsageError } from './usage-error';
+import { errorText } from '../protocol/errors';
 
 const USAGE = `usage: npm run sim -- COMMAND [options]
 
@@ -29,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: Error) => {
-    process.stderr.write((e instanceof UsageError ? e.message : 'sim: ' + e.message) + '\n');
+    process.stderr.write((e instanceof UsageError ? e.message : 'sim: ' + errorText(e)) + '\n');
     process.exit(e instanceof UsageError ? 2 : 1);
   },
 );

@@ -1,5 +1,7 @@
 // Byte helpers shared by every codec. Plain loops only: they run on Espruino's interpreter.
 
+import { codedError } from './errors';
+
 const HEX = '0123456789abcdef';
 
 export function toHex(bytes: Uint8Array): string {
@@ -21,12 +23,12 @@ function hexNibble(c: number): number {
 /** Parses hex text (whitespace allowed between bytes); throws on odd length or a non-hex character. */
 export function fromHex(text: string): Uint8Array {
   const clean = text.replace(/\s+/g, '');
-  if (clean.length % 2 !== 0) throw new Error('HEX_LENGTH: odd number of hex digits');
+  if (clean.length % 2 !== 0) throw codedError('HEX_LENGTH', 'odd number of hex digits');
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) {
     const hi = hexNibble(clean.charCodeAt(2 * i));
     const lo = hexNibble(clean.charCodeAt(2 * i + 1));
-    if (hi < 0 || lo < 0) throw new Error('HEX_CHAR: not a hex digit at ' + 2 * i);
+    if (hi < 0 || lo < 0) throw codedError('HEX_CHAR', 'not a hex digit at ' + 2 * i);
     out[i] = (hi << 4) | lo;
   }
   return out;
@@ -75,7 +77,7 @@ export function asciiBytes(text: string): Uint8Array {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c > 127) throw new Error('NOT_ASCII: character ' + c + ' at ' + i);
+    if (c > 127) throw codedError('NOT_ASCII', 'character ' + c + ' at ' + i);
     out[i] = c;
   }
   return out;

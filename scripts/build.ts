@@ -14,6 +14,7 @@ import { compilePlan } from '../protocol/plan/compile';
 import { DEFAULT_CONFIG } from '../protocol/module/default-config';
 import { nodeSha256 } from '../host-sim/record/node-sha256';
 import { RESERVE_ESPRUINO_WORDS, reserveEspruinoWords } from './espruino-reserved';
+import { errorText } from '../protocol/errors';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
@@ -193,7 +194,7 @@ if (isMain) {
       console.log('firmware sha256 ' + r.firmwareHash);
     })
     .catch((e: Error) => {
-      console.error('build failed: ' + e.message);
+      console.error('build failed: ' + errorText(e));
       process.exit(1);
     });
 }

@@ -9,6 +9,7 @@ import { espruinoConfig } from './espruino-config';
 import { runEspruinoCli } from './espruino-cli';
 import { buildAll } from './build';
 import { checkEspruinoCode } from './espruino-gate';
+import { errorText } from '../protocol/errors';
 
 interface FlashArgs {
   port: string;
@@ -55,6 +56,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: Error) => {
-  console.error('flash failed: ' + e.message);
+  console.error('flash failed: ' + errorText(e));
   process.exit(1);
 });

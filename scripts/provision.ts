@@ -22,6 +22,7 @@ import { compilePlan } from '../protocol/plan/compile';
 import { nodeSha256 } from '../host-sim/record/node-sha256';
 import { espruinoConfig } from './espruino-config';
 import { runEspruinoCli } from './espruino-cli';
+import { errorText } from '../protocol/errors';
 
 export const HMAC_KEY_FILE = espruinoConfig.storage.hmacKey;
 /** Bytes per Storage write in the script: each atob() string stays small on the device. */
@@ -130,7 +131,7 @@ if (process.argv[1]?.endsWith('scripts/provision.ts')) {
   try {
     main();
   } catch (e) {
-    console.error('provision failed: ' + (e as Error).message);
+    console.error('provision failed: ' + errorText(e));
     process.exit(1);
   }
 }

@@ -4,6 +4,7 @@
 // measuring: register = 0", SICK MARSIC300 Technical Information 8017585 §11.2). Deterministic for a given seed and
 // request timeline.
 
+import { codedError } from '../../protocol/errors';
 import { Table, tableFc, toPduAddress } from '../../protocol/modbus/addressing';
 import { EX_ILLEGAL_DATA_ADDRESS } from '../../protocol/modbus/codec';
 import type { ProfileDef, RegisterDef, StatusDef } from '../../protocol/modbus/profile';
@@ -144,7 +145,7 @@ export function modelFor(profileId: string): AnalyzerModel {
   if (profileId === 'EMERSON_XSTREAM') return xstreamModel();
   if (profileId === 'TELEDYNE_T') return teledyneModel();
   if (profileId === 'FLOAT32_BLOCK') return float32BlockModel();
-  throw new Error('SIM_PROFILE: no simulator model for profile ' + profileId);
+  throw codedError('SIM_PROFILE', 'no simulator model for profile ' + profileId);
 }
 
 export interface AnalyzerOptions {
@@ -209,7 +210,7 @@ export class VirtualAnalyzer implements RegisterStore {
   private def(name: string): RegisterDef {
     const p = this.model.profile;
     for (const r of p.registers) if (r.name === name) return r;
-    throw new Error('SIM_PROFILE: profile ' + p.id + ' has no register ' + name);
+    throw codedError('SIM_PROFILE', 'profile ' + p.id + ' has no register ' + name);
   }
 
   private pdu(table: Table, address: number): number {

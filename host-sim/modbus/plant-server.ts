@@ -1,5 +1,6 @@
 // The default plant served to a real master: the analyzers `npm start` polls in the sandbox, as Modbus RTU slaves on
 // a serial device, on a plant clock that may run faster than real time (`npm run sim -- plant`).
+import { codedError } from '../../protocol/errors';
 import type { SerialPort } from 'serialport';
 import type { LineSettings } from '../../protocol/modbus/line';
 import type { VirtualAnalyzer } from './analyzer';
@@ -40,7 +41,7 @@ export function servePlant(port: SerialPort, o: PlantServerOptions): PlantServer
   const plant = buildDefaultPlant({ seed: o.seed, startMs: o.startMs, faults: o.faults, line: o.line });
   const busIds = Object.keys(plant.buses);
   // One port is one RS-485 line: a configuration with more buses would need one port each.
-  if (busIds.length !== 1) throw new Error('SIM_PLANT: the default plant has ' + busIds.length + ' buses, one port serves one');
+  if (busIds.length !== 1) throw codedError('SIM_PLANT', 'the default plant has ' + busIds.length + ' buses, one port serves one');
   const bridge = new SerialBusBridge(port, plant.buses[busIds[0]].bus, clock);
   const slaves = Object.keys(plant.analyzers)
     .map((id) => ({ address: plant.analyzers[id].address, deviceId: id, analyzer: plant.analyzers[id] }))

@@ -6,6 +6,7 @@
 // calibration (its profile has no status register), and the gateway's check cycle would hold all five values.
 // Faults are injected per test or session through the returned buses and analyzers.
 
+import { codedError } from '../../protocol/errors';
 import { DEFAULT_MODBUS } from '../../protocol/module/default-modbus';
 import { DeviceConfig, ModbusConfig, resolveModbusConfig } from '../../protocol/modbus/config';
 import type { LineSettings } from '../../protocol/modbus/line';
@@ -21,7 +22,7 @@ export function demoConfig(): ModbusConfig {
 
 function device(config: ModbusConfig, id: string): DeviceConfig {
   const d = config.devices.find((x) => x.id === id);
-  if (!d) throw new Error('SIM_PLANT: the default configuration has no device ' + id);
+  if (!d) throw codedError('SIM_PLANT', 'the default configuration has no device ' + id);
   return d;
 }
 

@@ -1,6 +1,6 @@
 // Technician console: a table of named commands over a line-based port. Each command writes plain ASCII lines.
 import type { ConsoleOut } from '../ports';
-import { errorMessage } from '../errors';
+import { errorText } from '../errors';
 import { hasOwn, lookup } from '../own';
 
 export interface ConsoleCommand {
@@ -69,7 +69,7 @@ export class CommandConsole {
         try {
           command.run(words.slice(1), this.out);
         } catch (e) {
-          this.out.line('ERROR ' + errorMessage(e));
+          this.out.line('ERROR ' + errorText(e));
         }
       }
     }

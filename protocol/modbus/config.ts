@@ -2,7 +2,7 @@
 // (e.g. `devices[1].registers[3].wordOrder: expected one of ABCD,CDAB,BADC,DCBA`), and a resolver that turns a
 // valid configuration into PDU addresses, decoders and read limits for the poller.
 
-import { codedError } from '../errors';
+import { codedError, fieldErrorText, type FieldError } from '../errors';
 import { hasOwn } from '../own';
 import { ADDRESSINGS, Addressing, TABLES, Table, isBitTable, tableFc, toPduAddress } from './addressing';
 import { MAX_READ_BITS, MAX_READ_REGISTERS } from './codec';
@@ -150,12 +150,12 @@ function numOr(v: number | undefined, d: number): number {
 }
 
 class Checker {
-  errors: string[];
+  errors: FieldError[];
   constructor() {
     this.errors = [];
   }
   err(path: string, message: string): false {
-    this.errors.push(path + ': ' + message);
+    this.errors.push({ path: path, message: message });
     return false;
   }
   /** Optional fields pass when absent. */
@@ -542,7 +542,7 @@ function deviceOk(
 }
 
 /** Validates a Modbus configuration; returns "path: problem" lines, empty when valid. */
-export function validateModbusConfig(cfg: unknown): string[] {
+export function validateModbusConfig(cfg: unknown): FieldError[] {
   const c = new Checker();
   if (!isObj(cfg)) {
     c.err('config', 'expected an object');
@@ -665,7 +665,7 @@ function resolveDevice(d: DeviceConfig, profiles: { [key: string]: ProfileDef })
 /** Validates and resolves; throws MODBUS_CONFIG listing every problem. */
 export function resolveModbusConfig(cfg: ModbusConfig): ResolvedBus[] {
   const errors = validateModbusConfig(cfg);
-  if (errors.length > 0) throw codedError('MODBUS_CONFIG', errors.join('; '));
+  if (errors.length > 0) throw codedError('MODBUS_CONFIG', errors.map(fieldErrorText).join('; '));
   const profiles = profileIndex(cfg as unknown as Obj);
   const out: ResolvedBus[] = [];
   for (let i = 0; i < cfg.buses.length; i++) {

@@ -285,13 +285,9 @@ function checkAnalyzers(root: Obj, s: Sink): void {
 function checkModbus(root: Obj, s: Sink): boolean {
   const m = section(root, 'modbus', s);
   if (m === null) return false;
-  const lines = validateModbusConfig(m);
-  for (let i = 0; i < lines.length; i++) {
-    const cut = lines[i].indexOf(': ');
-    if (cut < 0) s.add('modbus', lines[i]);
-    else s.add('modbus.' + lines[i].substring(0, cut), lines[i].substring(cut + 2));
-  }
-  return lines.length === 0;
+  const errors = validateModbusConfig(m);
+  for (let i = 0; i < errors.length; i++) s.add('modbus.' + errors[i].path, errors[i].message);
+  return errors.length === 0;
 }
 
 function checkEmissions(root: Obj, s: Sink): void {

@@ -17,6 +17,7 @@ import type { ChainLink } from '../record/chain-state';
 import type { Signer } from '../record/signer';
 import type { PeriodJob } from '../record/period-record';
 import { windowSample, type StatusWindows } from './status-window';
+import { errorText } from '../errors';
 
 /** Jobs waiting to be sealed (a period job holds its engine rows: ~6 KB for the delivered plant's 38 outputs). */
 export const DEFAULT_MAX_QUEUE = 8;
@@ -337,7 +338,7 @@ function saveSnapshot(svc: Records): void {
   try {
     save(svc.o.seal().engineSnapshot(svc));
   } catch (e) {
-    noteError(svc, 'ENGINE_STATE', (e as Error).message);
+    noteError(svc, 'ENGINE_STATE', errorText(e));
   }
 }
 
@@ -348,6 +349,6 @@ export function deliver(svc: Records, record: Uint8Array, info: RecordInfo): voi
     svc.o.sink(record, info);
   } catch (e) {
     svc.st[RS.SINK_ERRORS]++;
-    noteError(svc, 'SINK', (e as Error).message);
+    noteError(svc, 'SINK', errorText(e));
   }
 }

@@ -39,15 +39,6 @@ function rp(svc: Records): RecordPlan {
   return RP;
 }
 
-/**
- * Failures that retrying can fix: the chain state could not be written, the secure element did not answer. Anything
- * else (an unencodable record, an unexpected exception) would fail again: the record is replaced by a gap event so
- * that the queue moves on.
- */
-function isTransient(code: string): boolean {
-  return code === 'CHAIN_PERSIST' || code === 'COSE_SIGNER_OUTPUT' || code.indexOf('ATECC_') === 0;
-}
-
 function header(svc: Records, job: Job, seq: number): RecordHeader {
   const r = rp(svc);
   return {
@@ -229,9 +220,14 @@ function dropHead(svc: Records, job: Job): void {
   }
 }
 
-function failed(svc: Records, job: Job, code: string, message: string): void {
+/**
+ * A failure that retrying can fix (the chain state could not be written, the signer failed or did not answer) keeps
+ * the record at the head of the queue for the next tick. Anything else (an unencodable record, an unexpected
+ * exception) would fail again: the record is replaced by a gap event so that the queue moves on.
+ */
+function failed(svc: Records, job: Job, code: string, message: string, transient: boolean): void {
   noteError(svc, code, message);
-  if (!isTransient(code)) dropHead(svc, job);
+  if (!transient) dropHead(svc, job);
   else {
     svc.st[RS.RETRIES]++;
     svc.blocked = true;
@@ -261,7 +257,7 @@ export function sealNext(svc: Records): void {
       try {
         svc.o.store.save(encodeChainState({ lastSeq: svc.lastSeq, lastHash: svc.lastHash, reservedSeq: reserved, bootCount: svc.bootCount }, svc.o.sha256));
       } catch (e) {
-        failed(svc, job, 'CHAIN_PERSIST', 'state could not be saved: ' + errorMessage(e));
+        failed(svc, job, 'CHAIN_PERSIST', 'state could not be saved: ' + errorMessage(e), true);
         return;
       }
       svc.reservedSeq = reserved;
@@ -272,14 +268,15 @@ export function sealNext(svc: Records): void {
     } else writeEventPayload(w, h, job.event as EventData);
     if (w.n - PAYLOAD_AT > budget) throw codedError('RECORD_TOO_LARGE', 'payload is ' + (w.n - PAYLOAD_AT) + ' bytes, limit ' + budget);
   } catch (e) {
-    failed(svc, job, errorCode(e), errorMessage(e));
+    failed(svc, job, errorCode(e), errorMessage(e), false);
     return;
   }
   svc.inFlight = true;
   coseSeal(BUF, w.n, signer, function (err, record) {
     if (err || !record) {
       const e = err || codedError('CHAIN_SIGN', 'no record');
-      failed(svc, job, errorCode(e), errorMessage(e));
+      // a record over the size limit would be again; the signer may answer next time
+      failed(svc, job, errorCode(e), errorMessage(e), errorCode(e) !== 'RECORD_TOO_LARGE');
     } else {
       svc.lastSeq = seq;
       svc.lastHash = svc.o.sha256(record);

@@ -1,6 +1,7 @@
 // Host: the engine sections of a plan (ENGINE, CHANNELS, OUT_MINUTE, OUT_CLOSE, LISTS) from a validated, compiled
 // emissions configuration (protocol/cems/config.ts). Every decision that depends only on the configuration (unit
 // routes, which rule applies to which output) is taken here, so the device runs straight-line arithmetic.
+import { codedError } from '../errors';
 import type { CemsConfig, ChannelDef, OutputDef, SourceRef } from '../cems/config';
 import { unitToWorking } from '../cems/quantities';
 import {
@@ -70,7 +71,7 @@ const SUBSTITUTIONS: { [k: string]: number } = {
 
 function code(table: { [k: string]: number }, key: string, what: string): number {
   const v = table[key];
-  if (typeof v !== 'number') throw new Error('PLAN_COMPILE: unknown ' + what + ' ' + key);
+  if (typeof v !== 'number') throw codedError('PLAN_COMPILE', 'unknown ' + what + ' ' + key);
   return v;
 }
 

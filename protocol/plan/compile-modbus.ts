@@ -1,6 +1,7 @@
 // Host: the Modbus sections of a plan (BUSES, DEVICES, GROUPS, READS, ADUS, ACQ, RULES) from resolved buses
 // (protocol/modbus/config.ts). Poll groups, coalesced reads and their request frames (with CRC) are computed here, so
 // the device only writes precomputed frames and decodes answers at known offsets.
+import { codedError } from '../errors';
 import { encodeRequest, readByteCount, readRequest } from '../modbus/codec';
 import type { ResolvedBus, ResolvedChannel, ResolvedStatus } from '../modbus/config';
 import { charBits } from '../modbus/line';
@@ -30,7 +31,7 @@ interface PlannedRead {
 
 function locate(reads: PlannedRead[], fc: number, address: number): PlannedRead {
   for (const r of reads) if (r.fc === fc && address >= r.address && address < r.address + r.quantity) return r;
-  throw new Error('PLAN_COMPILE: no read covers fc ' + fc + ' address ' + address);
+  throw codedError('PLAN_COMPILE', 'no read covers fc ' + fc + ' address ' + address);
 }
 
 function offsetIn(read: PlannedRead, address: number): number {
@@ -52,7 +53,7 @@ function pin(v: number | string | null): number {
   if (typeof v === 'number') return v;
   // ESP32 pins are GPIO numbers; Espruino also accepts "D17"
   const m = /^D?(\d+)$/.exec(v);
-  if (!m) throw new Error('PLAN_COMPILE: pin ' + v + ' is not a GPIO number');
+  if (!m) throw codedError('PLAN_COMPILE', 'pin ' + v + ' is not a GPIO number');
   return parseInt(m[1], 10);
 }
 

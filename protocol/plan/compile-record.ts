@@ -2,6 +2,7 @@
 // the configuration (identity, site, analyzers, each quantity's id, units, bases, reference conditions, decimals,
 // calibration function, native-code scheme, method reference) is encoded here once, with the reference CBOR encoder,
 // as byte fragments; the device writes the dynamic values between them (protocol/record/period-record.ts).
+import { codedError } from '../errors';
 import type { CemsConfig } from '../cems/config';
 import type { PeriodRule } from '../cems/profiles';
 import { decimalsFor, type QuantityPlan, type RecordContext } from '../module/record-context';
@@ -34,7 +35,7 @@ function enc(v: CborValue): Uint8Array {
 
 /** A bare map head (major type 5) for n entries. */
 function mapHead(n: number): Uint8Array {
-  if (n >= 24) throw new Error('PLAN_COMPILE: map of ' + n + ' entries');
+  if (n >= 24) throw codedError('PLAN_COMPILE', 'map of ' + n + ' entries');
   return new Uint8Array([0xa0 | n]);
 }
 

@@ -1,5 +1,6 @@
 // Host side of the plan format (format.ts): collects sections and writes the file with its hash. Not part of the
 // device bundle: the device only reads plans (reader.ts).
+import { codedError } from '../errors';
 import type { Sha256 } from '../ports';
 import { PlanHeader } from './format';
 
@@ -19,7 +20,7 @@ export class F64Table {
   }
 
   set(row: number, field: number, value: number): void {
-    if (field < 0 || field >= this.fields) throw new Error('PLAN_FIELD: field ' + field + ' outside 0..' + (this.fields - 1));
+    if (field < 0 || field >= this.fields) throw codedError('PLAN_FIELD', 'field ' + field + ' outside 0..' + (this.fields - 1));
     this.values[row * this.fields + field] = value;
   }
 
@@ -39,7 +40,7 @@ export class StringTable {
     const known = this.index[key];
     if (typeof known === 'number') return known;
     for (let i = 0; i < s.length; i++) {
-      if (s.charCodeAt(i) > 126 || s.charCodeAt(i) < 32) throw new Error('PLAN_TEXT: not printable ASCII: ' + JSON.stringify(s));
+      if (s.charCodeAt(i) > 126 || s.charCodeAt(i) < 32) throw codedError('PLAN_TEXT', 'not printable ASCII: ' + JSON.stringify(s));
     }
     this.index[key] = this.list.length;
     this.list.push(s);

@@ -104,7 +104,7 @@ describe('wake, idle, sleep', () => {
     const r = rig({ address: 0x35 });
     expect(settle<Uint8Array>(r.time, (cb) => readRevision(r.dev, cb)).err).toBeNull();
     expect(r.bus.transfers.slice(1).every((t) => t.address === 0x35)).toBe(true);
-    expect(() => new Atecc608(r.bus, r.time, atecc608Options(0xc0))).toThrow('ATECC_BAD_ARG');
+    expect(() => new Atecc608(r.bus, r.time, atecc608Options(0xc0))).toThrow(expect.objectContaining({ code: 'ATECC_BAD_ARG' }));
   });
 });
 
@@ -165,7 +165,8 @@ describe('busy polling', () => {
     r.chip.faults.stuckBusy = true;
     const out = settle<Uint8Array>(r.time, (cb) => signDigest(r.dev, 0, new Uint8Array(32), cb));
     expect(out.err?.code).toBe('ATECC_TIMEOUT');
-    expect(out.err?.message).toMatch(/^ATECC_TIMEOUT: Random: no response 46 ms after the command \(device busy, asleep or gone; I2C readFrom 0x60: slave doesn't ACK/);
+    expect(out.err?.code).toBe('ATECC_TIMEOUT');
+    expect(out.err?.message).toMatch(/^Random: no response 46 ms after the command \(device busy, asleep or gone; I2C readFrom 0x60: slave doesn't ACK/);
     const write = r.bus.transfers.find((t) => t.op === 'write' && t.data[2] === 0x1b)!;
     expect((out.atUs - write.atUs) / 1000).toBe(46);
     // Still executing: the wake is not answered until the 1.3 s watchdog puts the device to sleep.

@@ -158,6 +158,21 @@ describe('RTU master transactions', () => {
     expect(r.c[C.SENT]).toBe(1);
   });
 
+  it('takes an exception response with code 0 as an invalid answer: retried, never an exception or a value', () => {
+    const { r, written } = masterHarness(gm32Read());
+    startRead(r, 0, 1, 0);
+    expect(masterBytes(r, encodeExceptionResponse(3, 4, 0), 20)).toBe(false);
+    expect(r.c[C.INVALID]).toBe(1);
+    expect(r.c[C.EXCEPTIONS]).toBe(0);
+    expect(r.c[C.RETRIES]).toBe(1);
+    masterTick(r, 20 + line9600().interFrameMs);
+    expect(written.length).toBe(2);
+    expect(masterBytes(r, encodeExceptionResponse(3, 4, 0), 60)).toBe(true);
+    expect(r.s[M.OUTCOME]).toBe(Outcome.INVALID);
+    expect([r.c[C.SENT], r.c[C.INVALID], r.c[C.OK], r.c[C.EXCEPTIONS]]).toEqual([2, 2, 0, 0]);
+    expect(attemptsBalance(r.c, 0)).toBe(true);
+  });
+
   it('conformance framer vector: answers behind noise and false starts, a CRC error, a salvaged exception, a timeout', () => {
     const v = modbusFramerVector();
     const outcomes = v.reads.map((r) => r.split(' ').slice(0, 2).join(' '));
