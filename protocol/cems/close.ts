@@ -23,6 +23,7 @@ import {
 import { DAY_MS, utcYear } from './time';
 import { newP75State, p75Closed, p75Missing, p75Valid, type P75State } from './p75';
 import { calRangeAdd } from './calrange';
+import { sqrt } from './numbers';
 
 /** Verdict of the period being closed (scratch: status, cause, mean). */
 const VERDICT = new Float64Array(3);
@@ -184,7 +185,7 @@ function substituteMrr(e: Engine, o: number, reported: number, flow: number, sta
     event(e, EventCode.SUBSTITUTION_UNAVAILABLE, startMs, startMs + e.periodMs, o, 'FEWER_THAN_2_VALID_HOURS');
     return;
   }
-  const c = m[b + MRR.MEAN] + 2 * Math.sqrt(m[b + MRR.M2] / (n - 1));
+  const c = m[b + MRR.MEAN] + 2 * sqrt(m[b + MRR.M2] / (n - 1));
   substitute(e, o, startMs, 1, c, SubstMethod.MRR_EQ4, 0, NaN, 1, n);
   const mass = e.oc[o * OutClose.FIELDS + OutClose.MASS_OF];
   if (mass < 0) return;

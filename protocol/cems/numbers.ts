@@ -94,3 +94,61 @@ export function floorTo(t: number, step: number): number {
   else if (start + step <= t) start += step;
   return start;
 }
+
+/** 2^32 and 2^-52 (the spacing of doubles in [1, 2)), written as exact integers. */
+const TWO32 = 4294967296;
+const ULP1 = 1 / 4503599627370496;
+/** Veltkamp's splitting constant 2^27 + 1: splits a double into two 26-bit halves whose products are exact. */
+const SPLIT = 134217729;
+
+/**
+ * A value with the sign of a*b - x, for a*b within a factor of two of x: a*b = p + err exactly (Dekker's product,
+ * T. J. Dekker, "A floating-point technique for extending the available precision", Numer. Math. 18 (1971)), and
+ * p - x is exact by Sterbenz's lemma, so the one rounding of (p - x) + err cannot change the sign.
+ */
+function productMinus(a: number, b: number, x: number): number {
+  const p = a * b;
+  let t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  const err = ah * bh - p + ah * bl + al * bh + al * bl;
+  return p - x + err;
+}
+
+/**
+ * The correctly rounded square root (IEEE 754 squareRoot), the same bits on every platform. Espruino's Math.sqrt is
+ * exp(log(x) * 0.5) (src/jswrap_math.c, jswrap_math_sqrt) and can be a few units in the last place off; it only seeds
+ * the search here. x is scaled by powers of four into [1, 4) (exact), the root bracketed between adjacent doubles
+ * c <= sqrt(x) < c + 2^-52 with exact sign tests, and rounded up exactly when x > c * (c + 2^-52) (the midpoint test:
+ * no double lies between that product and the square of the midpoint).
+ */
+export function sqrt(x: number): number {
+  if (!(x > 0) || x === Infinity) return x === 0 || x === Infinity ? x : NaN;
+  let scale = 1;
+  while (x >= TWO32) {
+    x = x / TWO32;
+    scale = scale * 65536;
+  }
+  while (x >= 4) {
+    x = x / 4;
+    scale = scale * 2;
+  }
+  while (x < 1 / TWO32) {
+    x = x * TWO32;
+    scale = scale / 65536;
+  }
+  while (x < 1) {
+    x = x * 4;
+    scale = scale / 2;
+  }
+  let c = Math.sqrt(x);
+  if (!(c >= 1)) c = 1;
+  if (c > 2 - ULP1) c = 2 - ULP1;
+  while (c > 1 && productMinus(c, c, x) > 0) c = c - ULP1;
+  while (c + ULP1 < 2 && productMinus(c + ULP1, c + ULP1, x) <= 0) c = c + ULP1;
+  if (productMinus(c, c + ULP1, x) < 0) c = c + ULP1;
+  return c * scale;
+}
