@@ -136,6 +136,9 @@ declare function getTime(): number;
 /** Sets the wall clock (seconds since the epoch, UTC). */
 declare function setTime(time: number): void;
 declare function print(...args: any[]): void;
+
+/** Base64 text to a binary string (src/jswrap_functions.c, jswrap_atob). */
+declare function atob(base64: string): string;
 declare function setTimeout(callback: () => void, ms: number): number;
 declare function setInterval(callback: () => void, ms: number): number;
 declare function clearTimeout(id: number): void;
@@ -155,8 +158,16 @@ declare function require(name: 'TelnetServer'): TelnetServerModule;
 /** A Storage file evaluated as a module (its `exports`), cached until Modules.removeCached. */
 declare function require(name: string): unknown;
 
+/** Ends the interpreter (Linux build only: targets/linux/main.c, nativeQuit). */
+declare function quit(): void;
+
 /** Espruino's module cache (src/jswrap_modules.c). */
-declare const Modules: { removeCached(name: string): void; getCached(): string[] };
+declare const Modules: {
+  removeCached(name: string): void;
+  getCached(): string[];
+  /** Evaluates `source` as a module now and caches its exports under `name` (as require does for a Storage file). */
+  addCached(name: string, source: string): void;
+};
 
 /** Drives `pin` to `value` for `time` ms (an array: alternating pulse lengths), then back; RMT-timed on ESP32. */
 declare function digitalPulse(pin: Pin, value: number | boolean, time: number | number[]): void;
