@@ -119,9 +119,8 @@ function run(dev: Device, out: ConsoleLines): void {
   });
   dev.svc = svc;
   startAcquisition(dev, plan, rp, function (acq: number, ch: number, t: number, value: number, status: number, native: number): void {
+    // a sample that starts a new period may load the close module: the next tick releases it (not every sample)
     recordsSample(svc, acq, ch, t, value, status, native);
-    // a sample that starts a new period has the close module loaded: release it at once
-    release(MODULE_CLOSE);
   }, out);
   if (!clockIsSet(clock.nowMs())) out.line('records: clock not set; sealing waits for the time (console: time <UTC ISO 8601>)');
   useSigner(dev, svc, out);

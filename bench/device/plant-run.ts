@@ -186,7 +186,6 @@ export function runPlantBench(o: PlantRunOptions, ports: PlantRunPorts): PlantRu
     f.samples++;
     if (!o.engine) return;
     recordsSample(svc, acq, rp.acq[acq * Acq.FIELDS + Acq.CHANNEL], t, value, status, native);
-    ports.releaseClose();
   }
   for (let b = 0; b < nBuses; b++) {
     answerAt.push(-1);
