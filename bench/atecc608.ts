@@ -1,8 +1,9 @@
 // ATECC608 sign path: emulated throughput in Node, bytes on the I2C bus per signature, the expected device-side
 // latency (I2C wire time at 100 kHz + wake delay + the chip's typical execution times), and the fixture plant's hourly
 // records (two parts) sealed through the records service -> Atecc608Signer -> driver -> simulated I2C -> emulator.
-// SandboxAtecc runs the same record path from dist/conformance.js (CONFORMANCE.atecc) inside the Espruino-profile
-// sandbox with the emulator on I2C1; bench/run.ts reports it and test/atecc608/bench.test.ts checks it.
+// SandboxAtecc runs the bundled record path from dist/conformance.js (CONFORMANCE.atecc: the records service signed by
+// the firmware's secure-element signer, firmware/signer.ts over the cems.se module) inside the Espruino-profile sandbox
+// with the emulator on I2C1; bench/run.ts reports it and test/atecc608/bench.test.ts checks it.
 import { Atecc608, atecc608Options } from '../protocol/atecc608/driver';
 import { Atecc608Signer, KID_LENGTH, kidFromPublicKey, openAtecc608Signer } from '../protocol/atecc608/signer';
 import { OP_NONCE, OP_RANDOM, OP_SIGN, WAKE_DELAY_US } from '../protocol/atecc608/constants';
@@ -152,6 +153,7 @@ export function runBench(): Figure[] {
 }
 
 export interface SandboxSignRun {
+  /** Record parts sealed: two per fixture hour. */
   records: number;
   bytes: number;
   kid: string;
@@ -166,6 +168,7 @@ export interface SandboxSignRun {
 /**
  * dist/conformance.js booted under virtual time with an ATECC608 emulator on I2C1 (0x60; the wake is the
  * general-call write, which the sandbox bus delivers as an SDA-low pulse). sign(n) runs CONFORMANCE.atecc.signRecords
+ * (the next n fixture hours, two record parts each; the first call also opens the signer and seals the boot record)
  * and advances virtual time until its callback fires. The sandbox bus takes no wire time.
  */
 export class SandboxAtecc {
@@ -197,8 +200,8 @@ export class SandboxAtecc {
       out.result = result;
       out.atMs = this.time.nowMs();
     });
-    // Generous bound in simulated time (a record takes ~160 ms): a stuck driver fails instead of spinning.
-    const limitMs = startMs + 10000 + n * 2000;
+    // Generous bound in simulated time (a record part takes ~160 ms): a stuck driver fails instead of spinning.
+    const limitMs = startMs + 10000 + n * 4000;
     while (out.calls === 0 && this.time.nowMs() < limitMs) this.time.advance(100);
     const hostMs = performance.now() - host0;
     const what = 'CONFORMANCE.atecc.signRecords(' + n + ')';

@@ -1,11 +1,14 @@
 // Conformance bundle (dist/conformance.js): the vector runners of every protocol area and the benchmark loops, built
 // exactly like the firmware and checked by the same Espruino gate, so the same fixed inputs run on Espruino (or in the
 // Espruino-profile sandbox) and in Node and their outputs can be compared byte for byte. Every result is JSON-safe:
-// hex strings, ASCII text, small integers and booleans; floats only as float64 bits in hex (espruino.md §3).
-// CONFORMANCE.atecc signs records through the firmware's secure-element path (EspruinoI2cBus on I2C1, the driver,
-// Atecc608Signer, RecordChain): asynchronous, because the chip's execution times go through setTimeout.
-import { openSecureElement } from './atecc608/secure-element';
+// hex strings, ASCII text, small integers and booleans; floats only as float64 bits in hex.
+// CONFORMANCE.atecc seals the fixture plant's hourly records through the device's records service, signed by the
+// firmware's secure-element path (the signer of firmware/signer.ts over the cems.se module, linked in here instead of
+// loaded from Storage: EspruinoI2cBus on I2C1, the ATECC608 driver): asynchronous, because the chip's execution
+// times go through setTimeout.
+import * as SECURE_ELEMENT from './modules/secure-element';
 import { sha256 } from './platform';
+import { openSecureElementSigner, type SecureElementModule, type SecureElementPlan } from './signer';
 import { toHex } from '../protocol/bytes';
 import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors, type AteccSignDone } from '../protocol/atecc608/vectors';
 import { processMinutes } from '../test/kit/cems-bench';
@@ -19,10 +22,9 @@ import {
   modbusFramerVector,
   modbusRegisterVectors,
 } from '../test/kit/modbus-vectors';
-import { bootedChain, createRecordBuildLoop, createRecordVerifyLoop } from '../protocol/record/bench-loop';
-import type { RecordChain } from '../protocol/record/chain';
-import { fixtureHourlyBody } from '../protocol/record/fixtures';
-import { goldenRecordsHex } from '../protocol/record/golden';
+import { createRecordBuildLoop, createRecordVerifyLoop } from '../test/kit/record-bench';
+import { goldenRecordsHex } from '../test/kit/record-golden';
+import { bootedRecords, sealHours, type RecordKit } from '../test/kit/record-kit';
 
 interface BenchLoop {
   unit: string;
@@ -63,65 +65,63 @@ const bench: { [name: string]: BenchLoop } = {
   recordVerify: createRecordVerifyLoop(sha256),
 };
 
-// The secure element (ATECC608 at 0x60 on I2C1, SCL D22 / SDA D21, key slot 0) and the chain it signs, opened by the
-// first signRecords call; later calls continue the same chain.
-let ateccChain: RecordChain | null = null;
-let ateccKid = '';
-let ateccHour = 0;
+// The secure element: ATECC608 at 0x60 on I2C1 (SCL GPIO22, SDA GPIO21; firmware/board.ts), key slot 0.
+const SECURE_ELEMENT_PLAN: SecureElementPlan = { bus: 0, scl: 22, sda: 21, address: 0x60, slot: 0, gpioWake: false };
 
-function openAteccChain(done: (err: string | null) => void): void {
-  openSecureElement({ i2c: I2C1, scl: 'D22', sda: 'D21', address: 0x60, slot: 0, gpioWake: false }, function (err, signer) {
+function linkedSecureElement(): SecureElementModule {
+  return SECURE_ELEMENT;
+}
+
+function keepLinked(): void {}
+
+// The records service the chip signs for, booted by the first signRecords call; later calls continue its chain.
+let ateccKit: RecordKit | null = null;
+let ateccKid = '';
+
+function openAteccKit(done: (err: string | null) => void): void {
+  openSecureElementSigner(SECURE_ELEMENT_PLAN, linkedSecureElement, keepLinked, function (err, signer) {
     if (err || !signer) {
       done(err ? err.code + ': ' + err.message : 'ATECC_NO_SIGNER: no signer');
       return;
     }
     ateccKid = toHex(signer.kid);
-    bootedChain(sha256, signer, function (bootErr, chain) {
-      if (bootErr) {
-        done(bootErr.code + ': ' + bootErr.message);
+    bootedRecords(sha256, signer, function (bootErr, kit) {
+      if (bootErr !== null) {
+        done(bootErr);
         return;
       }
-      ateccChain = chain;
+      ateccKit = kit;
       done(null);
     });
   });
 }
 
-/** Appends n 10-quantity hourly records one after another (each waits for the chip's signature). */
-function signHourlyRecords(chain: RecordChain, n: number, done: AteccSignDone): void {
-  let signed = 0;
-  let bytes = 0;
-  let last: Uint8Array | null = null;
-  function next(): void {
-    if (signed === n) {
-      done(null, { records: signed, bytes: bytes, kid: ateccKid, last: last === null ? '' : toHex(last) });
+/** Closes the next n fixture hours (two record parts each), each part waiting for the chip's signature. */
+function signHours(kit: RecordKit, n: number, done: AteccSignDone): void {
+  sealHours(kit, n, function (err, records) {
+    if (err !== null) {
+      done(err, null);
       return;
     }
-    const body = fixtureHourlyBody(ateccHour, 0);
-    ateccHour++;
-    chain.append(body, function (err, rec) {
-      if (err || !rec) {
-        done(err ? err.code + ': ' + err.message : 'CHAIN_SIGN: no record', null);
-        return;
-      }
-      signed++;
-      bytes += rec.length;
-      last = rec;
-      next();
-    });
-  }
-  next();
+    let bytes = 0;
+    for (let i = 0; i < records.length; i++) bytes += records[i].length;
+    // the records are reported, not kept: memory stays flat over long runs (splice: an array's length is read-only on
+    // Espruino, src/jsparse.c jspGetNamedField marks it JSV_CONSTANT)
+    kit.sealed.splice(0, kit.sealed.length);
+    done(null, { records: records.length, bytes: bytes, kid: ateccKid, last: records.length === 0 ? '' : toHex(records[records.length - 1]) });
+  });
 }
 
 const atecc = {
+  /** Seals n fixture hours signed by the secure element; `done` with the record parts they gave. */
   signRecords: function (n: number, done: AteccSignDone): void {
-    if (ateccChain !== null) {
-      signHourlyRecords(ateccChain, n, done);
+    if (ateccKit !== null) {
+      signHours(ateccKit, n, done);
       return;
     }
-    openAteccChain(function (err) {
-      if (err !== null || ateccChain === null) done(err, null);
-      else signHourlyRecords(ateccChain, n, done);
+    openAteccKit(function (err) {
+      if (err !== null || ateccKit === null) done(err, null);
+      else signHours(ateccKit, n, done);
     });
   },
 };

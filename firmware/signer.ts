@@ -33,6 +33,45 @@ function text(plan: Plan, i: number): string {
   return bytesToAscii(planStringBytes(plan, i));
 }
 
+/**
+ * The ES256 signer over the secure element module: reads the public key (the kid) once, then signs SHA-256(buf[start,
+ * end)) in the chip. `use` gives the module for one operation and `unuse` follows each, so that the device can load
+ * it on demand and release it in between.
+ */
+export function openSecureElementSigner(
+  se: SecureElementPlan,
+  use: () => SecureElementModule,
+  unuse: () => void,
+  done: (err: CodedError | null, signer: Signer | null) => void,
+): void {
+  use().open(se, function (err, kid) {
+    unuse();
+    if (err || !kid) {
+      done(err || codedError('ATECC_KID', 'no public key'), null);
+      return;
+    }
+    done(null, {
+      alg: COSE_ALG_ES256,
+      kid: kid,
+      sign: function (buf, start, end, signed) {
+        const digest = sha256(buf.subarray(start, end));
+        use().sign(se, digest, function (e, signature) {
+          unuse();
+          signed(e, signature);
+        });
+      },
+    });
+  });
+}
+
+function loadSecureElement(): SecureElementModule {
+  return load<SecureElementModule>(MODULE_SECURE_ELEMENT);
+}
+
+function releaseSecureElement(): void {
+  release(MODULE_SECURE_ELEMENT);
+}
+
 /** Opens the signer; `done` gets it, or an error and whether retrying may help (a missing chip may be re-seated). */
 export function openSigner(plan: Plan, done: (err: CodedError | null, signer: Signer | null, retry: boolean) => void): void {
   const meta = planF64(plan, Section.META);
@@ -58,23 +97,8 @@ export function openSigner(plan: Plan, done: (err: CodedError | null, signer: Si
     slot: meta[Meta.SE_SLOT],
     gpioWake: meta[Meta.SE_GPIO_WAKE] === 1,
   };
-  load<SecureElementModule>(MODULE_SECURE_ELEMENT).open(se, function (err, kid) {
-    release(MODULE_SECURE_ELEMENT);
-    if (err || !kid) {
-      done(err || codedError('ATECC_KID', 'no public key'), null, true);
-      return;
-    }
-    done(null, {
-      alg: COSE_ALG_ES256,
-      kid: kid,
-      sign: function (buf, start, end, signed) {
-        const digest = sha256(buf.subarray(start, end));
-        load<SecureElementModule>(MODULE_SECURE_ELEMENT).sign(se, digest, function (e, signature) {
-          release(MODULE_SECURE_ELEMENT);
-          signed(e, signature);
-        });
-      },
-    }, false);
+  openSecureElementSigner(se, loadSecureElement, releaseSecureElement, function (err, signer) {
+    done(err, signer, err !== null);
   });
 }
 

@@ -1,5 +1,6 @@
-// The firmware side (EspruinoI2cBus over I2C1, setTimeout scheduler, native crypto.SHA256) bundled for Espruino,
-// checked by the Espruino gate and run in the Espruino-profile sandbox against the emulator on the simulated I2C1.
+// The firmware side (the ES256 signer of firmware/signer.ts over the cems.se module: EspruinoI2cBus over I2C1,
+// setTimeout scheduler, native crypto.SHA256) bundled for Espruino, checked by the Espruino gate and run in the
+// Espruino-profile sandbox against the emulator on the simulated I2C1.
 import { createHash, verify } from 'node:crypto';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +21,9 @@ interface State {
   msg: string;
   kid: string;
   sig: string;
+  /** Times the signer took the module, and released it. */
+  uses: number;
+  releases: number;
 }
 
 async function runInSandbox(options: { address: number; gpioWake: boolean; message: string }) {
@@ -58,6 +62,8 @@ describe('firmware ATECC608 adapter in the Espruino sandbox', () => {
     const { result } = await runInSandbox({ address: 0x60, gpioWake: false, message: 'record bytes' });
     expect(result.uncaught).toEqual([]);
     expect({ err: result.err, msg: result.msg }).toEqual({ err: '', msg: '' });
+    // The module is taken for the public key read and for the signature, and released after each.
+    expect([result.uses, result.releases]).toEqual([2, 2]);
     const pub = result.chip.publicKey(0)!;
     const point = Buffer.concat([Buffer.of(4), pub]);
     expect(result.kid).toBe(createHash('sha256').update(point).digest('hex').slice(0, 16));
@@ -79,6 +85,9 @@ describe('firmware ATECC608 adapter in the Espruino sandbox', () => {
   it('reports ATECC_NO_DEVICE through the signer bring-up when the address is wrong', async () => {
     const { result } = await runInSandbox({ address: 0x35, gpioWake: false, message: 'x' });
     expect(result.err).toBe('ATECC_NO_DEVICE');
+    expect(result.kid).toBe('');
+    expect([result.uses, result.releases]).toEqual([1, 1]);
+    expect(result.chip.stats.signatures).toBe(0);
     expect(result.uncaught).toEqual([]);
   });
 });

@@ -3,12 +3,29 @@ import { createHash, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Atecc608Signer, KID_LENGTH, kidFromPublicKey, openAtecc608Signer } from '../../protocol/atecc608/signer';
 import { createPrivateKey, readPublicKey, signDigest } from '../../protocol/atecc608/operations';
-import { COSE_ALG_ES256 } from '../../protocol/record/signer';
+import type { CodedError } from '../../protocol/errors';
+import { COSE_ALG_ES256, SIGNER_HEADROOM, type Signer } from '../../protocol/record/signer';
 import { nodeSha256 as sha256 } from '../../host-sim/record/node-sha256';
 import { hex, publicKeyObject, rig, settle } from './rig';
 
 function verifies(publicKey: Uint8Array, tbs: Uint8Array, sig: Uint8Array): boolean {
   return verify('sha256', tbs, { key: publicKeyObject(publicKey), dsaEncoding: 'ieee-p1363' }, sig);
+}
+
+/**
+ * `tbs` as a signer sees it in the record buffer: SIGNER_HEADROOM scratch bytes before it and other bytes after it,
+ * none of which may be signed. Returns the buffer and the range of `tbs` in it.
+ */
+function inRecordBuffer(tbs: Uint8Array): [Uint8Array, number, number] {
+  const buf = new Uint8Array(SIGNER_HEADROOM + tbs.length + 16).fill(0x5c);
+  buf.set(tbs, SIGNER_HEADROOM);
+  return [buf, SIGNER_HEADROOM, SIGNER_HEADROOM + tbs.length];
+}
+
+/** signer.sign over `tbs` placed in a record buffer (inRecordBuffer). */
+function signIn(signer: Signer, tbs: Uint8Array, cb: (err: CodedError | null, sig: Uint8Array | null) => void): void {
+  const [buf, start, end] = inRecordBuffer(tbs);
+  signer.sign(buf, start, end, cb);
 }
 
 describe('Atecc608Signer', () => {
@@ -19,7 +36,7 @@ describe('Atecc608Signer', () => {
     expect(signer.alg).toBe(COSE_ALG_ES256);
     for (let i = 0; i < 5; i++) {
       const tbs = Uint8Array.from(Buffer.from('["Signature1", h\'a10126\', h\'\', record ' + i + ']'));
-      const out = settle<Uint8Array>(r.time, (cb) => signer.sign(tbs, cb));
+      const out = settle<Uint8Array>(r.time, (cb) => signIn(signer, tbs, cb));
       expect(out.err).toBeNull();
       expect(out.value).toHaveLength(64);
       expect(verifies(pub, tbs, out.value!)).toBe(true);
@@ -41,7 +58,7 @@ describe('Atecc608Signer', () => {
         '7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299',
     );
     const signer = new Atecc608Signer(r.dev, sha256, 0, new Uint8Array(0));
-    const sig = settle<Uint8Array>(r.time, (cb) => signer.sign(Uint8Array.from(Buffer.from('sample')), cb)).value!;
+    const sig = settle<Uint8Array>(r.time, (cb) => signIn(signer, Uint8Array.from(Buffer.from('sample')), cb)).value!;
     expect(hex(sig)).toBe(
       'efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716' +
         'f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8',
@@ -56,7 +73,8 @@ describe('Atecc608Signer', () => {
     const bitStringValue = spki.subarray(spki.length - 65); // P-256 SPKI ends with the 65-byte uncompressed point
     expect(bitStringValue[0]).toBe(0x04);
     expect(hex(out.value!.kid)).toBe(createHash('sha256').update(bitStringValue).digest('hex').slice(0, 16));
-    expect(() => kidFromPublicKey(sha256, pub.subarray(1), 8)).toThrow('ATECC_BAD_ARG');
+    expect(() => kidFromPublicKey(sha256, pub.subarray(1), 8)).toThrow(expect.objectContaining({ code: 'ATECC_BAD_ARG' }));
+    expect(() => kidFromPublicKey(sha256, pub, 33)).toThrow(expect.objectContaining({ code: 'ATECC_BAD_ARG' }));
   });
 
   it('passes device errors to the Signer callback as coded errors', () => {
@@ -64,7 +82,7 @@ describe('Atecc608Signer', () => {
     r.chip.faults.forcedStatus = 0x05;
     r.chip.faults.forcedStatusCount = 3;
     const signer = new Atecc608Signer(r.dev, sha256, 0, new Uint8Array(8));
-    const out = settle<Uint8Array>(r.time, (cb) => signer.sign(new Uint8Array(10), cb));
+    const out = settle<Uint8Array>(r.time, (cb) => signIn(signer, new Uint8Array(10), cb));
     expect(out.err?.code).toBe('ATECC_ECC_FAULT');
     expect(out.value).toBeNull();
   });
@@ -91,7 +109,7 @@ describe('provisioning with GenKey mode 0x04', () => {
     expect(hex(r.bus.transfers.filter((t) => t.op === 'write' && t.data[2] === 0x40).at(-1)!.data.subarray(0, 6))).toBe('030740040200');
     expect(hex(settle<Uint8Array>(r.time, (cb) => readPublicKey(r.dev, 2, cb)).value)).toBe(hex(created.value));
     const tbs = Uint8Array.from([9, 9, 9]);
-    const sig = settle<Uint8Array>(r.time, (cb) => new Atecc608Signer(r.dev, sha256, 2, new Uint8Array(8)).sign(tbs, cb)).value!;
+    const sig = settle<Uint8Array>(r.time, (cb) => signIn(new Atecc608Signer(r.dev, sha256, 2, new Uint8Array(8)), tbs, cb)).value!;
     expect(verifies(created.value!, tbs, sig)).toBe(true);
   });
 

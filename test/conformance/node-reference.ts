@@ -14,8 +14,8 @@ import {
   modbusFramerVector,
   modbusRegisterVectors,
 } from '../kit/modbus-vectors';
-import { createRecordBuildLoop, createRecordVerifyLoop } from '../../protocol/record/bench-loop';
-import { goldenRecordsHex } from '../../protocol/record/golden';
+import { createRecordBuildLoop, createRecordVerifyLoop } from '../kit/record-bench';
+import { goldenRecordsHex } from '../kit/record-golden';
 
 /** CONFORMANCE.vectors.<name>() as Node computes it. */
 export const NODE_VECTORS: { [name: string]: () => unknown } = {

@@ -39,8 +39,9 @@ export function hourlySealLoop(kit: RecordKit): RecordBenchLoop {
       expectSealed(kit);
       let bytes = 0;
       for (let i = from; i < kit.sealed.length; i++) bytes += kit.sealed[i].length;
-      // the sealed records are not needed again: keep memory flat over long runs
-      kit.sealed.length = 0;
+      // the sealed records are not needed again: keep memory flat over long runs (splice: an array's length is
+      // read-only on Espruino, src/jsparse.c jspGetNamedField marks it JSV_CONSTANT)
+      kit.sealed.splice(0, kit.sealed.length);
       return bytes;
     },
   };

@@ -50,7 +50,7 @@ function device(cfg: ModbusConfig, board: 'ESP32' | 'LINUX' = 'ESP32') {
 describe('Espruino binding of an RTU bus', () => {
   it('sets the UART up from the plan: pins on the ESP32, the device path on the Linux build', () => {
     const esp = device(config({}));
-    expect(esp.m.serial.Serial3.settings).toEqual({ baud: 9600, options: { bytesize: 8, parity: 'even', stopbits: 1, rx: 'D16', tx: 'D17' } });
+    expect(esp.m.serial.Serial3.settings).toEqual({ baud: 9600, options: { bytesize: 8, parity: 'even', stopbits: 1, rx: 16, tx: 17 } });
     const linux = device(config({ path: '/dev/ttyUSB0', stopBits: 2, dataBits: 7 }), 'LINUX');
     expect(linux.m.serial.Serial3.settings).toEqual({ baud: 9600, options: { bytesize: 7, parity: 'even', stopbits: 2, path: '/dev/ttyUSB0' } });
     esp.m.shutdown();
