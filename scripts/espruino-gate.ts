@@ -47,7 +47,7 @@ function children(node: AnyNode): AnyNode[] {
 }
 
 /** Depth-first walk with the ancestor chain, iterative (bundles are deep). */
-function walk(root: AnyNode, visit: (node: AnyNode, ancestors: AnyNode[]) => void): void {
+export function walk(root: AnyNode, visit: (node: AnyNode, ancestors: AnyNode[]) => void): void {
   const stack: { node: AnyNode; ancestors: AnyNode[] }[] = [{ node: root, ancestors: [] }];
   while (stack.length) {
     const { node, ancestors } = stack.pop()!;
@@ -166,6 +166,33 @@ function unparseableMemberName(member: AnyNode): string | null {
   if (key.type === 'Literal') return 'a ' + typeof key.value + ' key';
   if (key.type === 'Identifier' && ESPRUINO_KEYWORDS.includes(key.name)) return 'the keyword ' + key.name;
   return null;
+}
+
+/** `x.length`, `x['length']` or `x[`length`]`: a member the code names `length` literally. */
+function isLengthMember(node: AnyNode): boolean {
+  if (node.type !== 'MemberExpression') return false;
+  const p = node.property;
+  if (!node.computed) return p.type === 'Identifier' && p.name === 'length';
+  if (p.type === 'Literal') return p.value === 'length';
+  return p.type === 'TemplateLiteral' && p.expressions.length === 0 && p.quasis[0].value.cooked === 'length';
+}
+
+/**
+ * The `.length` member that `node` assigns to (`x.length = v`, `x.length += v`, `x.length++`, `--x.length`,
+ * `for (x.length in o)`), or null. Espruino 2v29 refuses the assignment on an Array, `arguments` included, with
+ * "TypeError: Assignment to a constant": looking up `length` on an array returns a name flagged JSV_CONSTANT
+ * (src/jsparse.c, jspGetNamedFieldInParents) and jsvReplaceWith (src/jsvar.c) throws on a constant name. On a typed
+ * array or ArrayBuffer it throws "Field or method "length" does not already exist, and can't create it" (no
+ * property can be added to them, jsvReplaceWith), on a string it is ignored, on a function it sets a property. Only
+ * on a plain object or class instance does it do what it does in Node. A key computed at run time (`x[k] = v` with
+ * k === 'length') cannot be seen here.
+ */
+export function assignedLengthMember(n: Node): Node | null {
+  const node = n as AnyNode;
+  let target: AnyNode | null = null;
+  if (node.type === 'AssignmentExpression' || node.type === 'UpdateExpression') target = node.type === 'UpdateExpression' ? node.argument : node.left;
+  else if (node.type === 'ForInStatement' || node.type === 'ForOfStatement') target = node.left;
+  return target && isLengthMember(target) ? target : null;
 }
 
 function collectBindings(root: AnyNode): { [name: string]: true } {
@@ -308,6 +335,11 @@ export function checkEspruinoCode(code: string): Violation[] {
 
   walk(ast, (node, ancestors) => {
     const parent = ancestors[ancestors.length - 1];
+    if (assignedLengthMember(node)) {
+      report('length-assignment', node, 'assigning .length throws on Espruino when the object is an Array (TypeError: Assignment to a constant) or a ' +
+        'typed array: shorten an array with a.splice(n), empty it with a.splice(0). A plain object\'s own length field can be ' +
+        'assigned there, but the gate cannot tell it from an array: give the field another name');
+    }
     switch (node.type) {
       case 'AssignmentPattern':
         if (parent && FUNCTION_TYPES.includes(parent.type)) report('default-param', node, 'default parameter values are a SyntaxError on Espruino');

@@ -1,8 +1,8 @@
 // The Espruino-profile sandbox: runs an Espruino bundle (dist/firmware.js) in a Node `vm` context whose globals are
 // only what Espruino 2v29 provides on an ESP32, each backed by a Node implementation or a simulated peripheral, with
-// the builtins Espruino lacks removed and its number text, Math.pow, Math.random, sort and String.fromCharCode
-// behaving as on the device. The machine (flash, Storage, attached peripherals) survives reboots; each boot gets a
-// fresh interpreter context, as a reset does on the device.
+// the builtins Espruino lacks removed and its number text, Math.pow, Math.random, sort, String.fromCharCode and
+// assignments to `.length` (length-assignment.ts) behaving as on the device. The machine (flash, Storage, attached
+// peripherals) survives reboots; each boot gets a fresh interpreter context, as a reset does on the device.
 import vm from 'node:vm';
 import { crc32 } from 'crc';
 import { createHash } from 'node:crypto';
@@ -20,6 +20,7 @@ import { SimWifi } from './wifi';
 import { netModule, tlsModule } from './net';
 import { toBinaryString, toHostBytes } from './bytes';
 import { unreproducedConstructs } from './unreproduced';
+import { LENGTH_TARGET, reproduceLengthAssignments } from './length-assignment';
 
 export interface MachineOptions {
   /** Real Node timers (default) or a VirtualTime the caller advances. */
@@ -67,6 +68,27 @@ const PRELUDE = `(function (host) {
     }
     return subarray.call(this, begin, end);
   };
+  // Assignments to .length reach here rewritten (length-assignment.ts): for the values on which Espruino does not
+  // simply set the property, a stand-in whose setter does what Espruino does (src/jsvar.c, jsvReplaceWith).
+  var objectToString = Object.prototype.toString;
+  Object.defineProperty(g, host.lengthTarget, { value: function (x) {
+    var kind = Array.isArray(x) || objectToString.call(x) === '[object Arguments]' ? 'array'
+      : x instanceof TypedArray || x instanceof NativeArrayBuffer ? 'bytes'
+      : typeof x === 'string' || x instanceof String ? 'string'
+      : typeof x === 'function' ? 'function' : '';
+    if (!kind) return x;
+    return {
+      get length() { return x.length; },
+      set length(v) {
+        if (kind === 'array') throw new TypeError('Assignment to a constant');
+        if (kind === 'bytes') {
+          throw new Error('Field or method "length" does not already exist, and can\\'t create it on ' + objectToString.call(x).slice(8, -1));
+        }
+        if (kind === 'function') Object.defineProperty(x, 'length', { value: v, writable: true, configurable: true });
+        // a string's length stays what it is, without an error
+      },
+    };
+  } });
   var exp = Math.exp, log = Math.log;
   // Espruino: exact repeated multiplication only for integer exponents 0..9, otherwise exp(log(x)*y).
   Math.pow = function (x, y) {
@@ -250,7 +272,7 @@ export class EspruinoMachine {
     this.code = code;
     this.fileName = fileName;
     this.reset();
-    vm.runInContext(code, this.context!, { filename: fileName });
+    vm.runInContext(reproduceLengthAssignments(code), this.context!, { filename: fileName });
   }
 
   /** Power-on as on the device: runs the boot file from Storage (the espruino CLI writes the firmware there). */
@@ -272,7 +294,7 @@ export class EspruinoMachine {
   /** Evaluates an expression in the running interpreter (conformance runners, tests). */
   evaluate(expression: string): unknown {
     if (!this.context) throw new Error('no firmware booted');
-    return vm.runInContext(expression, this.context);
+    return vm.runInContext(reproduceLengthAssignments(expression), this.context);
   }
 
   shutdown(): void {
@@ -321,6 +343,7 @@ export class EspruinoMachine {
       numberToString: espruinoNumberToString,
       toFixed: espruinoToFixed,
       parseFloat: espruinoParseFloat,
+      lengthTarget: LENGTH_TARGET,
     });
     Object.assign(globals, this.espruinoGlobals(runtime, rand, processListeners));
   }
@@ -474,7 +497,7 @@ export class EspruinoMachine {
         const refused = unreproducedConstructs(code);
         if (refused.length) throw new SyntaxError(name + ' does not run on Espruino as it would in Node: ' + refused.join('; '));
         const exports = {};
-        const load = vm.runInContext('(function (exports, module) {' + code + '\n})', machine.context!, { filename: name });
+        const load = vm.runInContext('(function (exports, module) {' + reproduceLengthAssignments(code) + '\n})', machine.context!, { filename: name });
         load(exports, { exports: exports });
         storageModules[name] = exports;
         return exports;

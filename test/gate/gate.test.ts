@@ -15,7 +15,7 @@ const rejectFixtures = readdirSync(FIXTURES)
 
 describe('Espruino gate fixtures', () => {
   it('has a fixture for every rule', () => {
-    expect(rejectFixtures.length).toBeGreaterThanOrEqual(32);
+    expect(rejectFixtures.length).toBeGreaterThanOrEqual(33);
   });
 
   for (const rule of rejectFixtures) {
@@ -104,6 +104,24 @@ describe('Espruino gate fixtures', () => {
     expect(rules('class C { m() { return new C(); } static make() { return new C(); } static f = () => C; }')).toEqual([]);
     expect(rules('class A { list = []; }')).toEqual(['class-instance-field']);
     expect(rules('class A { static list = []; constructor() { this.own = []; } }')).toEqual([]);
+  });
+
+  it('rejects every assignment to a .length member, and nothing else named length', () => {
+    const rules = (code: string): string[] => checkEspruinoCode(code).map((v) => v.rule);
+    for (const bad of ['a.length = 0;', 'a.length += 1;', 'a.length -= 1;', 'a.length *= 2;', 'a.length |= 0;', 'a.length++;',
+      'a.length--;', '++a.length;', '--a.length;', 'a["length"] = 0;', "a['length'] -= 1;", 'a[`length`] = 0;',
+      'o.items.length = 0;', 'f().length = 0;', 'this.length = 0;', 'x = a.length = 0;', 'for (a.length in o) {}',
+      'arguments.length = 0;']) {
+      expect(rules(bad), bad).toEqual(['length-assignment']);
+    }
+    for (const good of ['var n = a.length;', 'a.splice(0);', 'a.splice(n);', 'var length = 1; length = 2; length++;',
+      'var o = { length: 1 };', 'o.len = 1;', 'a[length] = 1;', 'a["len" + "gth"];', 'a.length == 0;', 'a[a.length] = 1;',
+      'a.length.x = 1;', 'for (var k in a.length) {}']) {
+      expect(rules(good), good).toEqual([]);
+    }
+    const message = checkEspruinoCode('a.length = 0;')[0].message;
+    expect(message).toContain('Assignment to a constant');
+    expect(message).toContain('splice');
   });
 
   it('does not confuse locals with missing globals', () => {

@@ -27,6 +27,7 @@ const FAILS: { [rule: string]: string } = {
   'extends-error': "SyntaxError: Calling 'super' outside of class",
   generator: "SyntaxError: Got '*' expected ID",
   label: 'ReferenceError: "outer" is not defined',
+  'length-assignment': 'TypeError: Assignment to a constant',
   'logical-assignment': "SyntaxError: Got '=' expected EOF",
   'member-name': 'SyntaxError: Got of expected ID',
   'missing-builtin': 'Error: Function "from" not found!',
@@ -115,9 +116,22 @@ const EDGES: [string, string, Outcome][] = [
   ['var n = 0; class A { k = ++n; } new A(); print(new A().k);', 'class-instance-field', 'differs'],
   ['class A { x = 1; } print(Object.keys(new A()).length);', 'class-instance-field', 'differs'],
   ['class A { static x = 1; constructor() { this.y = 2; } } print(A.x + new A().y, Object.keys(new A()).length);', '', 'same'],
+  // An Array's length (arguments included) is a constant member; a typed array takes no new property; a string ignores
+  // the assignment and a function takes it; a plain object's own length field behaves as in Node, but the gate cannot
+  // tell an object from an array and rejects it too.
+  ['var a = [1, 2, 3]; a.length -= 1; print(a);', 'length-assignment', 'fails'],
+  ['var a = [1, 2, 3]; a.length++; print(a.length);', 'length-assignment', 'fails'],
+  ['var a = [1, 2, 3]; a["length"] = 0; print(a);', 'length-assignment', 'fails'],
+  ['var a = new Array(3); --a.length; print(a.length);', 'length-assignment', 'fails'],
+  ['function g() { arguments.length = 0; return arguments.length; } print(g(1, 2));', 'length-assignment', 'fails'],
+  ['var u = new Uint8Array(4); u.length = 1; print(u.length);', 'length-assignment', 'fails'],
+  ['var f = function (a, b) {}; f.length = 5; print(f.length);', 'length-assignment', 'differs'],
+  ['var s = "abc"; s.length = 1; print(s.length);', 'length-assignment', 'same'],
+  ['var o = { length: 3 }; o.length = 1; o.length += 4; print(o.length);', 'length-assignment', 'same'],
+  ['var a = [1, 2, 3]; a.splice(1); var b = [4, 5]; b.splice(0); print(a.length, a[0], b.length);', '', 'same'],
 ];
 
-describe('the edges of the reserved-word, member-name, class-self-reference and class-instance-field rules', () => {
+describe('the edges of the reserved-word, member-name, class-self-reference, class-instance-field and length-assignment rules', () => {
   for (const [code, rule, outcome] of EDGES) {
     it((rule || 'accepted') + ', ' + outcome + ': ' + code, async () => {
       const rules = checkEspruinoCode(code).map((v) => v.rule);
