@@ -1,15 +1,18 @@
-// `npm run bench`: every bench/<area>.ts prints its Node figures; then the same protocol loops run from
-// dist/conformance.js inside the Espruino-profile sandbox, to show they run unchanged there.
-// The sandbox runs on V8, so its speed is not the device's: espruino.md §13 measured the Espruino Linux build at
-// roughly 100-500x slower than Node on loops like these (and the ESP32 a further 10-30x slower), which is quoted as
-// an estimate next to each sandbox figure.
+// `npm run bench`: every bench/<area>.ts prints its Node figures; then the real interpreter (Espruino 2v29, Linux
+// build of the same C engine the ESP32 runs): the delivered plant's device path task by task beside Node
+// (bench/device-path.ts), the conformance loops beside Node (bench/interpreter-loops.ts), and the firmware's memory
+// on the ESP32-sized pools (test/device/memory-figures.ts); last the ATECC608 record path in the Espruino-profile
+// sandbox against the emulator. An ESP32 at 240 MHz runs the interpreter slower than a desktop core: the Linux figures
+// are a lower bound for the device's times.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EspruinoMachine } from '../host-sim/espruino/sandbox';
-import { VirtualTime } from '../host-sim/espruino/time';
 import { conformanceBundle } from '../host-sim/espruino/bundle';
+import { POOL_VARIABLES } from '../host-sim/espruino-linux/binaries';
+import { peakDuringClose, residentAfterBoot } from '../test/device/memory-figures';
 import { SandboxAtecc, verifyAteccRecord } from './atecc608';
+import { deviceBench } from './device-path';
+import { interpreterLoops } from './interpreter-loops';
 
 export interface BenchFigure {
   name: string;
@@ -18,9 +21,21 @@ export interface BenchFigure {
   note?: string;
 }
 
+/** The budgets of the firmware on the 16,383-variable pool (docs/memory.md). */
+const RESIDENT_BUDGET = 5000;
+const PEAK_GOAL = 6500;
+
+function text(x: number): string {
+  if (isNaN(x)) return '-';
+  return Number.isInteger(x) ? String(x) : x.toPrecision(4);
+}
+
 function printFigure(area: string, f: BenchFigure): void {
-  const value = Number.isInteger(f.value) ? String(f.value) : f.value.toPrecision(4);
-  console.log('  ' + (area + ': ' + f.name).padEnd(58) + value.padStart(12) + ' ' + f.unit + (f.note ? '  (' + f.note + ')' : ''));
+  console.log('  ' + (area + ': ' + f.name).padEnd(58) + text(f.value).padStart(12) + ' ' + f.unit + (f.note ? '  (' + f.note + ')' : ''));
+}
+
+function printPair(name: string, device: number, node: number, unit: string, note?: string): void {
+  console.log('  ' + name.padEnd(44) + text(device).padStart(10) + text(node).padStart(10) + ' ' + unit.padEnd(6) + (note ? ' ' + note : ''));
 }
 
 async function nodeBenches(): Promise<void> {
@@ -34,53 +49,61 @@ async function nodeBenches(): Promise<void> {
   }
 }
 
-function sandboxBenches(): void {
-  console.log('Espruino-profile sandbox (dist/conformance.js)');
-  const machine = new EspruinoMachine({ time: new VirtualTime(Date.UTC(2026, 8, 1)) });
-  machine.boot(conformanceBundle().code, 'dist/conformance.js');
-  const names = machine.evaluate('Object.keys(CONFORMANCE.bench)') as string[];
-  for (const name of names) {
-    const spec = machine.evaluate('CONFORMANCE.bench.' + name + '.unit') as string;
-    const n = machine.evaluate('CONFORMANCE.bench.' + name + '.iterations') as number;
-    machine.evaluate('CONFORMANCE.bench.' + name + '.run(' + Math.max(1, Math.floor(n / 10)) + ')'); // warm-up
-    const t0 = performance.now();
-    const check = machine.evaluate('CONFORMANCE.bench.' + name + '.run(' + n + ')');
-    const ms = performance.now() - t0;
-    // Every loop returns a non-negative checksum (decodeLoop answers -1 when a frame was not accepted).
-    if (typeof check !== 'number' || !(check >= 0)) throw new Error('sandbox bench ' + name + ' failed: ' + String(check));
-    const perSecond = (n / ms) * 1000;
-    printFigure('sandbox', { name, value: perSecond, unit: spec + '/s', note: 'Espruino Linux est. ' + (perSecond / 500).toPrecision(2) + '-' + (perSecond / 100).toPrecision(2) + ' ' + spec + '/s' });
-  }
-  machine.shutdown();
+async function interpreterFigures(): Promise<void> {
+  console.log('Espruino 2v29 Linux build (real interpreter) beside Node');
+  console.log('  ' + ''.padEnd(44) + 'Espruino'.padStart(10) + 'Node'.padStart(10));
+  console.log(' the delivered plant (11 channels every 2 s, 38 quantities, HMAC), task by task:');
+  for (const f of await deviceBench()) printPair(f.name, f.device, f.node, f.unit, f.note);
+  console.log(' conformance loops (dist/conformance.js), per iteration:');
+  for (const f of await interpreterLoops()) printPair(f.name + ' (' + f.iterations + ' ' + f.unit + ')', f.deviceMsEach, f.nodeMsEach, 'ms');
 }
 
-// Records built + ES256-signed by the bundled firmware path (CONFORMANCE.atecc: EspruinoI2cBus on I2C1, driver,
-// Atecc608Signer, RecordChain) against the emulator, under virtual time. Host CPU time includes the emulator's
-// BigInt P-256, which the chip does on the device; simulated time is what the chip's execution delays allow.
+async function memoryFigures(): Promise<void> {
+  console.log('Firmware memory on the real interpreter, booted from Storage with the delivered plant polling');
+  for (const build of ['pool16k', 'pool8k'] as const) {
+    const m = await residentAfterBoot(build);
+    printFigure(build, {
+      name: 'resident after boot',
+      value: m.resident,
+      unit: 'of ' + POOL_VARIABLES[build] + ' vars',
+      note: 'budget ' + RESIDENT_BUDGET + '; code alone ' + m.codeOnly + '; ' + m.components,
+    });
+  }
+  const peak = await peakDuringClose('pool16k');
+  printFigure('pool16k', { name: 'peak while an hour closes and is sealed', value: peak.peak, unit: 'vars', note: 'goal ' + PEAK_GOAL });
+}
+
+// Records built + ES256-signed by the bundled firmware path (CONFORMANCE.atecc: the record kit signed by the
+// firmware's secure-element signer over the cems.se module, on I2C1) against the emulator, under virtual time. Host
+// CPU time includes the emulator's BigInt P-256, which the chip does on the device; simulated time is what the chip's
+// execution delays allow.
 function sandboxAteccBench(): void {
-  const n = 100;
+  console.log('Espruino-profile sandbox (dist/conformance.js) with the ATECC608 emulator');
+  const warmHours = 3;
+  const hours = 50;
   const sandbox = new SandboxAtecc(conformanceBundle().code, null);
   try {
-    sandbox.sign(3); // bring-up (public key read, chain boot record) and warm-up
-    const run = sandbox.sign(n);
+    sandbox.sign(warmHours); // bring-up (public key read, boot record) and warm-up
+    const run = sandbox.sign(hours);
     const record = verifyAteccRecord(run.last, sandbox.publicKey());
-    if (run.records !== n || record.period === null || record.period.quantities.length !== 10) {
-      throw new Error('sandbox atecc: expected ' + n + ' 10-quantity period records, got ' + run.records);
+    if (run.records !== 2 * hours || record.period === null) {
+      throw new Error('sandbox atecc: expected ' + 2 * hours + ' period record parts, got ' + run.records);
     }
     if (sandbox.machine.uncaught.length) throw new Error('sandbox atecc: uncaught ' + JSON.stringify(sandbox.machine.uncaught));
     const signatures = sandbox.chip.stats.signatures;
-    if (signatures !== n + 4) throw new Error('sandbox atecc: the emulator made ' + signatures + ' signatures, expected ' + (n + 4));
+    const expected = 1 + 2 * (warmHours + hours);
+    if (signatures !== expected) throw new Error('sandbox atecc: the emulator made ' + signatures + ' signatures, expected ' + expected);
     printFigure('sandbox', {
       name: 'ateccRecords (host CPU)',
-      value: (n / run.hostMs) * 1000,
+      value: (run.records / run.hostMs) * 1000,
       unit: 'records/s',
-      note: Math.round(run.bytes / n) + ' B COSE_Sign1 each, last one verified with node:crypto; includes the emulator P-256',
+      note: Math.round(run.bytes / run.records) + ' B COSE_Sign1 each, last one verified with node:crypto; includes the emulator P-256',
     });
     printFigure('sandbox', {
       name: 'ateccRecords (simulated time)',
-      value: (n / run.simulatedMs) * 1000,
+      value: (run.records / run.simulatedMs) * 1000,
       unit: 'records/s',
-      note: (run.simulatedMs / n).toFixed(1) + ' ms/record: chip execution, wake, polls; the sandbox I2C takes no wire time',
+      note: (run.simulatedMs / run.records).toFixed(1) + ' ms/record: chip execution, wake, polls; the sandbox I2C takes no wire time',
     });
   } finally {
     sandbox.shutdown();
@@ -88,5 +111,6 @@ function sandboxAteccBench(): void {
 }
 
 await nodeBenches();
-sandboxBenches();
+await interpreterFigures();
+await memoryFigures();
 sandboxAteccBench();

@@ -32,14 +32,14 @@ export async function residentAfterBoot(build: EspruinoBuild): Promise<ResidentF
   const code = await LinuxDevice.start({ build, files: { [bootFile]: firmwareStorageFiles()[bootFile] }, probe: true });
   let codeOnly: number;
   try {
-    await code.waitFor(/PROBE t=8\d\d\d /, 30000);
+    await code.waitFor(/PROBE t=(?:[89]\d{3}|\d{5,}) /, 60000);
     codeOnly = settled(code.transcript());
   } finally {
     await code.close();
   }
   const rig = await startRig({ build });
   try {
-    await rig.dev.waitFor(/PROBE t=8\d\d\d /, 30000);
+    await rig.dev.waitFor(/PROBE t=(?:[89]\d{3}|\d{5,}) /, 60000);
     const resident = settled(rig.dev.transcript());
     const from = rig.dev.transcript().length;
     await rig.dev.command('status', /memory-state[^\n]*\n/, 20000);
