@@ -53,13 +53,16 @@ export interface PlantRunOptions {
   engine: boolean;
 }
 
-/** A one-second tick that sealed period records: its whole time, the part spent sealing them (Storage writes of the
- *  chain state included) and the part spent writing Storage (chain state, engine snapshot). */
+/** A one-second tick that sealed period records: its whole time and its parts (sealing includes the chain-state
+ *  writes to Storage; the engine snapshot is encoded, then written to Storage). */
 export interface CloseTask {
   atMs: number;
   ms: number;
   sealMs: number;
+  /** Writing the engine snapshot to Storage. */
   storageMs: number;
+  /** Encoding the engine snapshot. */
+  snapshotMs: number;
   /** Evaluating the close and seal modules. */
   loadMs: number;
   records: number;
@@ -74,6 +77,11 @@ export interface PlantRunFigures {
   responseMs: number;
   /** Ticks without a period close (minute closes, housekeeping), summed. */
   plainTickMs: number;
+  /** The engine's period closes (emitPeriod) and day closes (closeDay), summed, and how many. */
+  periodCloseMs: number;
+  periodCloses: number;
+  dayCloseMs: number;
+  dayCloses: number;
   /** Loading the close and seal modules (evaluating their text), summed, and how often. */
   moduleLoadMs: number;
   moduleLoads: number;
@@ -94,11 +102,16 @@ const TICK_MS = 1000;
 /** When a recorded answer arrives after its request: the wire time of a short answer at 9600 baud and a turnaround. */
 const ANSWER_DELAY_MS = 15;
 
-/** The seal module with its handleOutput and sealNext calls timed into `acc[0]`. */
+/** The seal module with its handleOutput and sealNext calls timed into `acc[0]`, engineSnapshot into `acc[1]`. */
 function timedSeal(module: SealModule, wallMs: () => number, acc: Float64Array): SealModule {
   return {
     boot: module.boot,
-    engineSnapshot: module.engineSnapshot,
+    engineSnapshot: function (svc) {
+      const t0 = wallMs();
+      const snapshot = module.engineSnapshot(svc);
+      acc[1] += wallMs() - t0;
+      return snapshot;
+    },
     handleOutput: function (svc, out, nowMs) {
       const t0 = wallMs();
       module.handleOutput(svc, out, nowMs);
@@ -108,6 +121,24 @@ function timedSeal(module: SealModule, wallMs: () => number, acc: Float64Array):
       const t0 = wallMs();
       module.sealNext(svc);
       acc[0] += wallMs() - t0;
+    },
+  };
+}
+
+/** The close module with emitPeriod and closeDay timed into `acc[0]` and `acc[1]`, calls counted in `acc[2]`, `acc[3]`. */
+function timedCloser(module: Closer, wallMs: () => number, acc: Float64Array): Closer {
+  return {
+    emitPeriod: function (e) {
+      const t0 = wallMs();
+      module.emitPeriod(e);
+      acc[0] += wallMs() - t0;
+      acc[2]++;
+    },
+    closeDay: function (e) {
+      const t0 = wallMs();
+      module.closeDay(e);
+      acc[1] += wallMs() - t0;
+      acc[3]++;
     },
   };
 }
@@ -123,28 +154,25 @@ export function runPlantBench(o: PlantRunOptions, ports: PlantRunPorts): PlantRu
       return vt;
     },
   };
-  const sealAcc = new Float64Array(1);
+  const sealAcc = new Float64Array(2);
+  const closeAcc = new Float64Array(4);
   const storageAcc = new Float64Array(1);
   const save = ports.saveEngineState;
   let tickRecords = 0;
   let tickBytes = 0;
   const f: PlantRunFigures = {
-    minutes: o.minutes, samples: 0, responses: 0, responseMs: 0, plainTickMs: 0, moduleLoadMs: 0, moduleLoads: 0, wakeMs: 0, closes: [],
+    minutes: o.minutes, samples: 0, responses: 0, responseMs: 0, plainTickMs: 0, periodCloseMs: 0, periodCloses: 0, dayCloseMs: 0, dayCloses: 0, moduleLoadMs: 0, moduleLoads: 0, wakeMs: 0, closes: [],
     longestMs: 0, longestKind: '', longestOtherMs: 0, longestOtherKind: '', recordsSealed: 0, sealFailures: 0, lastError: '',
   };
   const svc = createRecords({
     plan: plan,
-    engine: createEngine(enginePlan(plan), ports.closer),
+    engine: createEngine(enginePlan(plan), function (): Closer {
+      return timedCloser(ports.closer(), wallMs, closeAcc);
+    }),
     windows: createStatusWindows(plan, rp.acq, rp.groups, rp.devices),
     sha256: ports.sha256,
     clock: clock,
-    store: {
-      save: function (state: Uint8Array): void {
-        const t0 = wallMs();
-        ports.store.save(state);
-        storageAcc[0] += wallMs() - t0;
-      },
-    },
+    store: ports.store,
     sink: function (record: Uint8Array, info: RecordInfo): void {
       if (info.kind !== 'period') return;
       tickRecords++;
@@ -229,6 +257,7 @@ export function runPlantBench(o: PlantRunOptions, ports: PlantRunPorts): PlantRu
       nextTick += TICK_MS;
       if (!o.engine) continue;
       sealAcc[0] = 0;
+      sealAcc[1] = 0;
       storageAcc[0] = 0;
       tickRecords = 0;
       tickBytes = 0;
@@ -238,7 +267,7 @@ export function runPlantBench(o: PlantRunOptions, ports: PlantRunPorts): PlantRu
       ports.releaseClose();
       const ms = wallMs() - t0;
       if (tickRecords > 0) {
-        f.closes.push({ atMs: vt, ms: ms, sealMs: sealAcc[0], storageMs: storageAcc[0], loadMs: ports.moduleLoads[0] - loadBefore, records: tickRecords, bytes: tickBytes });
+        f.closes.push({ atMs: vt, ms: ms, sealMs: sealAcc[0], storageMs: storageAcc[0], snapshotMs: sealAcc[1], loadMs: ports.moduleLoads[0] - loadBefore, records: tickRecords, bytes: tickBytes });
         note('tick with period close at ' + vt, ms, true);
       } else {
         f.plainTickMs += ms;
@@ -264,6 +293,10 @@ export function runPlantBench(o: PlantRunOptions, ports: PlantRunPorts): PlantRu
       note('poller wake', ms, false);
     }
   }
+  f.periodCloseMs = closeAcc[0];
+  f.dayCloseMs = closeAcc[1];
+  f.periodCloses = closeAcc[2];
+  f.dayCloses = closeAcc[3];
   f.moduleLoadMs = ports.moduleLoads[0];
   f.moduleLoads = ports.moduleLoads[1];
   f.recordsSealed = svc.st[RS.RECORDS_SIGNED];
