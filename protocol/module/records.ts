@@ -199,7 +199,8 @@ export function recordsBoot(
 
 /** One acquisition sample of plan channel `acq` (engine channel `ch`, -1 for none). Cheap; never throws. */
 export function recordsSample(svc: Records, acq: number, ch: number, t: number, value: number, status: number, native: number): void {
-  if (!clockIsSet(t)) {
+  // clockIsSet(t), inlined on the per-sample path
+  if (!(t >= CLOCK_VALID_AFTER_MS)) {
     svc.st[RS.SAMPLES_BEFORE_CLOCK]++;
     return;
   }
