@@ -8,7 +8,7 @@ import { Atecc608, atecc608Options } from '../protocol/atecc608/driver';
 import { Atecc608Signer, KID_LENGTH, kidFromPublicKey, openAtecc608Signer } from '../protocol/atecc608/signer';
 import { OP_NONCE, OP_RANDOM, OP_SIGN, WAKE_DELAY_US } from '../protocol/atecc608/constants';
 import { typicalExecMs } from '../protocol/atecc608/exec-times';
-import type { AteccSignDone, AteccSignResult } from '../protocol/atecc608/vectors';
+import type { AteccSignDone, AteccSignResult } from '../test/kit/atecc608-vectors';
 import { bytesEqual, fromHex, toHex } from '../protocol/bytes';
 import { codedError } from '../protocol/errors';
 import { decodeCose } from '../protocol/record/cose';

@@ -10,10 +10,10 @@ import * as SECURE_ELEMENT from './modules/secure-element';
 import { sha256 } from './platform';
 import { openSecureElementSigner, type SecureElementModule, type SecureElementPlan } from './signer';
 import { toHex } from '../protocol/bytes';
-import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors, type AteccSignDone } from '../protocol/atecc608/vectors';
+import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors, type AteccSignDone } from '../test/kit/atecc608-vectors';
 import { processMinutes } from '../test/kit/cems-bench';
 import { runCemsVectorsHex } from '../test/kit/cems-vectors';
-import { consoleTranscriptVector } from '../protocol/console/vectors';
+import { consoleInputVector } from '../test/kit/console-vectors';
 import { decodeLoop } from '../test/kit/modbus-bench';
 import {
   modbusCodecVectors,
@@ -49,7 +49,7 @@ const vectors: { [name: string]: () => unknown } = {
   ateccCrc: ateccCrcVectors,
   ateccPackets: ateccPacketVectors,
   ateccResponses: ateccResponseVectors,
-  consoleTranscript: consoleTranscriptVector,
+  consoleInput: consoleInputVector,
 };
 
 const bench: { [name: string]: BenchLoop } = {

@@ -2,10 +2,10 @@
 // protocol functions directly on V8, with Node's builtins and Node's SHA-256.
 import { nodeSha256 } from '../../host-sim/record/node-sha256';
 import { asciiBytes, toHex } from '../../protocol/bytes';
-import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors } from '../../protocol/atecc608/vectors';
+import { ateccCrcVectors, ateccPacketVectors, ateccResponseVectors } from '../kit/atecc608-vectors';
 import { processMinutes } from '../kit/cems-bench';
 import { runCemsVectorsHex } from '../kit/cems-vectors';
-import { consoleTranscriptVector } from '../../protocol/console/vectors';
+import { consoleInputVector } from '../kit/console-vectors';
 import { decodeLoop } from '../kit/modbus-bench';
 import {
   modbusCodecVectors,
@@ -30,7 +30,7 @@ export const NODE_VECTORS: { [name: string]: () => unknown } = {
   ateccCrc: ateccCrcVectors,
   ateccPackets: ateccPacketVectors,
   ateccResponses: ateccResponseVectors,
-  consoleTranscript: consoleTranscriptVector,
+  consoleInput: consoleInputVector,
 };
 
 /** CONFORMANCE.bench.<name>.run(n) as Node computes it: the checksum of n iterations. */

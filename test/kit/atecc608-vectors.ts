@@ -2,13 +2,13 @@
 // driver puts on the bus for every command the module uses (as cryptoauthlib's command builders and atCRC in
 // lib/calib/calib_command.c produce them). Run in Node and on Espruino
 // (dist/conformance.js), the results must be identical.
-import { asciiBytes, toHex } from '../bytes';
-import type { I2cBus, Scheduler } from '../ports';
-import { genKeyPublic, infoRevision, nonceLoadMsgDigest, random, readConfigBlock, signMsgDigest } from './commands';
-import { WORD_ADDRESS_COMMAND } from './constants';
-import { atcaCrc16 } from './crc';
-import { Atecc608, atecc608Options } from './driver';
-import { responseCrcOk } from './packet';
+import { asciiBytes, toHex } from '../../protocol/bytes';
+import type { I2cBus, Scheduler } from '../../protocol/ports';
+import { genKeyPublic, infoRevision, nonceLoadMsgDigest, random, readConfigBlock, signMsgDigest } from '../../protocol/atecc608/commands';
+import { WORD_ADDRESS_COMMAND } from '../../protocol/atecc608/constants';
+import { atcaCrc16 } from '../../protocol/atecc608/crc';
+import { Atecc608, atecc608Options } from '../../protocol/atecc608/driver';
+import { responseCrcOk } from '../../protocol/atecc608/packet';
 
 export interface AteccCrcVector {
   input: string;
