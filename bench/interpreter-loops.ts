@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { conformanceBundle } from '../host-sim/espruino/bundle';
-import { runScript } from '../host-sim/espruino-linux/script';
+import { FLOAT64_BITS_JS, float64Bits, runScript } from '../host-sim/espruino-linux/script';
 import { NODE_BENCH } from '../test/conformance/node-reference';
 
 export interface LoopFigure {
@@ -19,13 +19,7 @@ export interface LoopFigure {
 /** Appended to the bundle: per loop, a warm-up then a timed run; prints "LOOP name unit n ms checksum-bits". */
 const RUNNER = `
 (function () {
-  function bits(x) {
-    var d = new DataView(new ArrayBuffer(8));
-    d.setFloat64(0, x);
-    var h = '';
-    for (var i = 0; i < 8; i++) h += (d.getUint8(i) < 16 ? '0' : '') + d.getUint8(i).toString(16);
-    return h;
-  }
+  ${FLOAT64_BITS_JS}
   Object.keys(CONFORMANCE.bench).forEach(function (name) {
     var b = CONFORMANCE.bench[name];
     var n = Math.max(1, Math.floor(b.iterations / 4));
@@ -38,11 +32,6 @@ const RUNNER = `
 })();
 `;
 
-function float64Bits(x: number): string {
-  const b = Buffer.alloc(8);
-  b.writeDoubleBE(x, 0);
-  return b.toString('hex');
-}
 
 export async function interpreterLoops(): Promise<LoopFigure[]> {
   const cwd = mkdtempSync(join(tmpdir(), 'cems-loops-'));

@@ -82,3 +82,23 @@ export function cleanConsoleOutput(raw: string): string {
 function tail(text: string): string {
   return text.length > 3000 ? '…' + text.slice(-3000) : text;
 }
+
+/**
+ * Script text defining `bits(x)`: a number's float64 bits as 16 hex digits, so that results leave the interpreter
+ * without number text (Espruino's is not round-trip, src/jsutils.c ftoa_bounded_extra). float64Bits is the Node side.
+ */
+export const FLOAT64_BITS_JS = `function bits(x) {
+  var d = new DataView(new ArrayBuffer(8));
+  d.setFloat64(0, x);
+  var h = '';
+  for (var i = 0; i < 8; i++) h += (d.getUint8(i) < 16 ? '0' : '') + d.getUint8(i).toString(16);
+  return h;
+}
+`;
+
+/** A number's float64 bits as 16 hex digits (big-endian), as FLOAT64_BITS_JS prints them. */
+export function float64Bits(x: number): string {
+  const b = Buffer.alloc(8);
+  b.writeDoubleBE(x, 0);
+  return b.toString('hex');
+}

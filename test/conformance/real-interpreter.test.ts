@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conformanceBundle } from '../../host-sim/espruino/bundle';
 import { runScript, type ScriptRun } from '../gate/interpreter';
+import { FLOAT64_BITS_JS, float64Bits } from '../../host-sim/espruino-linux/script';
 import { NODE_BENCH, NODE_VECTORS } from './node-reference';
 
 /** Iterations per benchmark loop: few, to stay quick on the interpreter; 60 minutes so that cemsMinutes closes an hour. */
@@ -14,13 +15,7 @@ const BENCH_N: { [name: string]: number } = { modbusDecode: 200, cemsMinutes: 60
 /** Appended to the bundle: one line per vector ("V name json") and per loop ("B name float64-bits"), or "E name error". */
 const RUNNER = `
 (function () {
-  function bits(x) {
-    var d = new DataView(new ArrayBuffer(8));
-    d.setFloat64(0, x);
-    var h = '';
-    for (var i = 0; i < 8; i++) h += (d.getUint8(i) < 16 ? '0' : '') + d.getUint8(i).toString(16);
-    return h;
-  }
+  ${FLOAT64_BITS_JS}
   var vectors = CONFORMANCE.vectors;
   Object.keys(vectors).forEach(function (name) {
     try { print('V ' + name + ' ' + JSON.stringify(vectors[name]())); } catch (e) { print('E ' + name + ' ' + e); }
@@ -32,11 +27,6 @@ const RUNNER = `
 })();
 `;
 
-function float64Bits(x: number): string {
-  const b = Buffer.alloc(8);
-  b.writeDoubleBE(x, 0);
-  return b.toString('hex');
-}
 
 let run: ScriptRun;
 const printed: { [kindAndName: string]: string } = {};
