@@ -165,7 +165,13 @@ function boot(): void {
   }
   if (dev.plan) {
     out.line('plan: ' + dev.planSource);
-    run(dev, out);
+    try {
+      run(dev, out);
+    } catch (e) {
+      // a plan with a valid hash that this firmware cannot run (a section missing or malformed)
+      dev.planError = dev.planSource + ' plan not runnable: ' + errorText(e);
+      out.line('plan: ' + dev.planError + '; nothing is acquired or recorded');
+    }
   } else out.line('plan: ' + dev.planError + '; nothing is acquired or recorded');
   port.write(PROMPT);
 }

@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import type { ModuleConfig } from '../protocol/module/config-types';
 import { DEFAULT_CONFIG } from '../protocol/module/default-config';
 import { HMAC_MIN_KEY_BYTES } from '../protocol/record/hmac-signer';
-import { compilePlan } from '../protocol/plan/compile';
+import { compilePlan, configError } from '../protocol/plan/compile';
+import { parseModuleConfigText } from '../protocol/module/config';
 import { nodeSha256 } from '../host-sim/record/node-sha256';
 import { espruinoConfig } from './espruino-config';
 import { runEspruinoCli } from './espruino-cli';
@@ -95,7 +96,13 @@ function parseProvisionArgs(argv: string[]): { options: ProvisionOptions; out: s
       baud: { type: 'string', default: String(espruinoConfig.upload.baud) },
     },
   });
-  const config = values.config ? (JSON.parse(readFileSync(values.config, 'utf8')) as ModuleConfig) : DEFAULT_CONFIG;
+  let config = DEFAULT_CONFIG;
+  if (values.config) {
+    // the strict reader: duplicate keys, non-JSON numbers and bad text are errors with line, column or path
+    const parsed = parseModuleConfigText(readFileSync(values.config, 'utf8'));
+    if (!parsed.config) throw configError(parsed.errors);
+    config = parsed.config;
+  }
   return {
     options: {
       config,

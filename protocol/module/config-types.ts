@@ -1,7 +1,8 @@
-// The module's configuration as an installation writes it (JSON, stored in Storage `cems.cfg`, or the embedded
-// default). Each section belongs to one protocol area and is validated by it; protocol/module/config.ts checks the
-// whole and the references between sections. Non-integer numbers are decimal strings ("1.0234"): a JSON float would
-// be parsed into a different double by Espruino.
+// The module's configuration as an installation writes it (a JSON file, validated and compiled on the host into the
+// plan the device loads, or the embedded default). Each section belongs to one protocol area and is validated by it;
+// protocol/module/config.ts checks the whole and the references between sections. Non-integer numbers are decimal
+// strings ("1.0234"): the text as written on the calibration certificate, turned into the nearest double by an exact
+// integer ratio (protocol/cems/numbers.ts, parseDecimal).
 import type { ModbusConfig } from '../modbus/config';
 import type { CemsConfigInput } from '../cems/config-types';
 

@@ -599,7 +599,7 @@ export function validateModuleConfig(raw: unknown): ModuleConfigResult {
 }
 
 /**
- * Reads and checks the configuration text (the bytes of Storage `cems.cfg`). Malformed text gives one error with
+ * Reads and checks configuration text (a site's JSON file, before it is compiled). Malformed text gives one error with
  * line and column; duplicate keys are errors with their path. Never throws.
  */
 export function parseModuleConfigText(text: string): ModuleConfigResult {

@@ -1,4 +1,4 @@
-// The configuration the firmware runs when no `cems.cfg` is provisioned, and the one the simulator reproduces: the
+// The configuration the firmware runs when no site plan is provisioned (compiled into Storage `cems.dflt`), and the one the simulator reproduces: the
 // delivered stack (default-modbus.ts) as a 100-300 MWth solid-fuel boiler under the EU IED (Annex V, hourly values,
 // reference O2 6 %), with CO2 mass for emissions trading. Identities say DEFAULT, so that records made before
 // provisioning cannot be taken for a site's. defaultConfigFor() gives the same plant under other jurisdictions.

@@ -17,7 +17,7 @@ import type { ChainLink } from '../record/chain-state';
 import type { Signer } from '../record/signer';
 import type { PeriodJob } from '../record/period-record';
 import { windowSample, type StatusWindows } from './status-window';
-import { errorText } from '../errors';
+import { errorCode, errorMessage, errorText } from '../errors';
 
 /** Jobs waiting to be sealed (a period job holds its engine rows: ~6 KB for the delivered plant's 38 outputs). */
 export const DEFAULT_MAX_QUEUE = 8;
@@ -218,8 +218,14 @@ export function recordsTick(svc: Records, nowMs: number): void {
   const e = svc.o.engine;
   if (!isTimestamp(nowMs)) svc.st[RS.BAD_TICKS]++;
   else if (clockIsSet(nowMs)) {
-    advance(e, nowMs);
-    if (hasOutput(e)) svc.o.seal().handleOutput(svc, takeOutput(e), nowMs);
+    try {
+      advance(e, nowMs);
+      if (hasOutput(e)) svc.o.seal().handleOutput(svc, takeOutput(e), nowMs);
+    } catch (err) {
+      // a defect or a module that could not be loaded: counted and shown, the tick (and acquisition) go on
+      svc.st[RS.ENGINE_ERRORS]++;
+      noteError(svc, errorCode(err), errorMessage(err));
+    }
   }
   svc.syncedSinceTick = false;
   pump(svc);

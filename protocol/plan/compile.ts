@@ -22,7 +22,7 @@ export const DEFAULT_HMAC_KEY_FILE = 'cems.key';
 
 export interface CompiledPlan {
   bytes: Uint8Array;
-  /** SHA-256 of the plan body (as in its header), hex. */
+  /** SHA-256 of the plan body (as in its header). */
   hash: Uint8Array;
   config: ModuleConfig;
 }
@@ -32,7 +32,7 @@ export interface PlanConfigError extends CodedError {
   errors: string[];
 }
 
-function configError(errors: string[]): PlanConfigError {
+export function configError(errors: string[]): PlanConfigError {
   const e = codedError('PLAN_CONFIG', errors.length + ' configuration problem(s):\n' + errors.join('\n')) as PlanConfigError;
   e.errors = errors;
   return e;
@@ -91,7 +91,7 @@ export function compilePlan(raw: unknown, sha256: Sha256): CompiledPlan {
   return { bytes: bytes, hash: bytes.subarray(8, 40), config: cfg };
 }
 
-/** Compiles configuration text (Storage `cems.cfg` as a site writes it); errors carry line and column or path. */
+/** Compiles configuration text (a site's JSON file); errors carry line and column or path. */
 export function compilePlanText(text: string, sha256: Sha256): CompiledPlan {
   const r = parseModuleConfigText(text);
   if (!r.config) throw configError(r.errors);

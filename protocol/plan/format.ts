@@ -6,7 +6,7 @@
 // Layout (all numbers little-endian):
 //   0  'C' 'P' FORMAT 0
 //   4  u32 total length
-//   8  SHA-256 of bytes [BODY_AT, total)            (the plan hash: binds engine snapshots and records to the plan)
+//   8  SHA-256 of bytes [BODY_AT, total)            (the plan hash: engine snapshots are bound to it)
 //  40  u32 section count, then per section: u32 id, u32 offset, u32 length      (offsets from the file start)
 // Sections start on 8-byte boundaries so that Float64Array views need no copy. Numeric tables are float64 rows of a
 // fixed number of fields (the enums below); lists are float64; strings are one ASCII blob with an offset table.

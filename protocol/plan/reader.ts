@@ -43,6 +43,10 @@ export function openPlan(bytes: Uint8Array, sha256: Sha256): Plan {
     at[id] = off;
     len[id] = n;
   }
+  // every section is written by the compiler (empty when unused): a plan without one was not made by it
+  for (let id = Section.STRINGS; id <= Section.QUANTITIES; id++) {
+    if (at[id] < 0) throw codedError('PLAN_SECTION', 'section ' + id + ' missing');
+  }
   return { bytes: bytes, hash: hash, at: at, len: len };
 }
 

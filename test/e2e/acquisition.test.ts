@@ -14,6 +14,10 @@ import { firmwareStorageFiles, installFirmware } from '../../host-sim/espruino/b
 import { defaultSchedule } from '../../host-sim/modbus/analyzer';
 import { noFaults } from '../../host-sim/modbus/virtual-bus';
 import { DEFAULT_MODBUS, DEFAULT_SCAN_INTERVAL_MS } from '../../protocol/module/default-modbus';
+import { openPlan } from '../../protocol/plan/reader';
+import { writePlan } from '../../protocol/plan/writer';
+import { Section } from '../../protocol/plan/format';
+import { nodeSha256 } from '../../host-sim/record/node-sha256';
 
 const T0 = Date.UTC(2026, 8, 1, 10);
 const HOUR = 3600000;
@@ -300,6 +304,27 @@ describe('plan integrity and consumer isolation (firmware code in the sandbox)',
     time.advance(5);
     expect(technician.since(mark)).toContain('not running: provisioned plan rejected: PLAN_HASH');
     expect(m.uncaught).toEqual([]);
+  });
+
+  it('refuses a plan with a valid hash that lacks a section: says why, keeps the console', () => {
+    const time = new VirtualTime(T0);
+    const m = new EspruinoMachine({ time, seed: 5 });
+    const technician = new ConsoleClient(m);
+    const files = firmwareStorageFiles();
+    installFirmware(m.storage, files);
+    const plan = openPlan(new Uint8Array(files['cems.dflt']), nodeSha256);
+    const sections: { id: number; bytes: Uint8Array }[] = [];
+    for (let id = 0; id < plan.at.length; id++) {
+      if (plan.at[id] >= 0 && id !== Section.RECORD) sections.push({ id, bytes: plan.bytes.subarray(plan.at[id], plan.at[id] + plan.len[id]) });
+    }
+    m.storage.write('cems.plan', writePlan(sections, nodeSha256));
+    m.powerOn();
+    time.advance(10000);
+    expect(technician.output).toContain('plan: provisioned plan rejected: PLAN_SECTION: section ' + Section.RECORD + ' missing; nothing is acquired or recorded\r\n');
+    expect(m.uncaught).toEqual([]);
+    const mark = technician.send('status');
+    time.advance(5);
+    expect(technician.since(mark)).toContain('uptime');
   });
 
   async function bundle(): Promise<string> {

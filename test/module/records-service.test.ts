@@ -10,7 +10,7 @@ import { STATUS_LIST } from '../../protocol/sample';
 import { MAX_RECORD_BYTES, type EventData, type QuantityData } from '../../protocol/record/schema';
 import { configBytes, configChangeEvent } from '../../protocol/module/config-diff';
 import { DEFAULT_JURISDICTIONS } from '../../protocol/module/default-config';
-import { DEFAULT_RESERVE_BLOCK, recordsClockSynced, recordsEvent, recordsSample, recordsTick } from '../../protocol/module/records';
+import { DEFAULT_RESERVE_BLOCK, RS, recordsClockSynced, recordsEvent, recordsSample, recordsTick } from '../../protocol/module/records';
 import * as SEAL from '../../protocol/module/seal';
 import { createSoftwareEs256Signer, generateEs256KeyPair } from '../../host-sim/record/es256-signer';
 import { recordLink } from '../../host-sim/record/record-link';
@@ -371,6 +371,27 @@ describe('bad input', () => {
     // the GM32 calibration window opened by the sample at +4 has not ended: no record for it yet
     expect(decoded(rep).map((r) => r.event!.kind)).toEqual(['reboot', 'time-set']);
     expect(decoded(rep)[1].event!).toMatchObject({ startMs: T0 + 5 * MINUTE, detail: { source: 'ntp', stepMs: -5 * MINUTE } });
+  });
+
+  it('a failing period close (close module not loadable) is counted and shown; the tick goes on and the next close works', () => {
+    const h = new Harness('EU_IED_LCP');
+    h.boot();
+    const closer = h.engine.closer;
+    const so2 = h.stack.acqOf['#so2'];
+    const so2Ch = h.stack.acq[so2 * Acq.FIELDS + Acq.CHANNEL];
+    for (let k = 0; k < 30; k++) recordsSample(h.svc, so2, so2Ch, T0 + k * 2000, 100, 0, 0);
+    h.engine.closer = () => {
+      throw Object.assign(new Error('module cems.close not found'), { code: 'MODULE_MISSING' });
+    };
+    expect(() => h.tick(T0 + HOUR + 6000)).not.toThrow();
+    expect(h.svc.st[RS.ENGINE_ERRORS]).toBe(1);
+    expect(h.status().lastError).toBe('MODULE_MISSING: module cems.close not found');
+    h.engine.closer = closer;
+    for (let k = 0; k < 30; k++) recordsSample(h.svc, so2, so2Ch, T0 + 2 * HOUR + k * 2000, 100, 0, 0);
+    h.tick(T0 + 3 * HOUR + 6000);
+    expect(h.svc.st[RS.ENGINE_ERRORS]).toBe(1);
+    expect(h.status().periodsClosed).toBeGreaterThan(0);
+    expect(verify(h.records()).ok).toBe(true);
   });
 
   it('a bad hour does not disturb the next one', () => {
