@@ -3,7 +3,8 @@
 //   cems.close, cems.seal, cems.cmd, cems.se   modules required on demand (firmware/modules/*.ts)
 //   cems.dflt   the embedded default plan, compiled from protocol/module/default-config.ts
 // and dist/conformance.js (protocol vector runners, run on Espruino or in the Espruino-profile sandbox).
-// esbuild lowers TypeScript to what Espruino 2v29 parses (espruino.md §4); the gate (check-espruino.ts) verifies it.
+// esbuild lowers TypeScript to what Espruino 2v29 parses (src/jslex.c, src/jsparse.c); the gate (check-espruino.ts)
+// verifies it.
 import { build, type BuildOptions } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +22,7 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: strin
 /** Espruino built-in modules: left as require() calls, resolved by the interpreter. */
 export const ESPRUINO_MODULES = ['Storage', 'Flash', 'crypto', 'net', 'tls', 'Wifi', 'TelnetServer', 'heatshrink'];
 
-/** esbuild settings that keep the output inside Espruino 2v29's parser (espruino.md §4, measured recipe). */
+/** esbuild settings that keep the output inside Espruino 2v29's parser (src/jsparse.c; each choice measured). */
 export const espruinoBuildOptions: BuildOptions = {
   bundle: true,
   // 'cjs' keeps require("Storage") etc. as plain calls (iife would add a Proxy-based require shim); the bundle is

@@ -3,7 +3,8 @@
 // calling the protocol functions directly on V8 with Node's builtins (and Node's SHA-256), and inside the
 // Espruino-profile sandbox from the bundle, where number text, Math.pow, sort, fromCharCode, the missing builtins and
 // the SHA-256 (crypto.SHA256) are Espruino's; the JSON the sandbox prints must equal Node's result. Known absolute
-// values (Modbus spec frames, CRC catalogue values, cems.md §9, iot.md §9.3, the committed golden records) pin
+// values (Modbus spec frames, CRC catalogue values, HJ 212-2017's CRC example, the worked emission vectors, cryptoauthlib's
+// command packets, the committed golden records) pin
 // both sides, and a negative control shows the harness does see a non-portable computation.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -121,7 +122,7 @@ describe('known values pin both sides', () => {
     expect(onDevice('sha256Abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 
-  it('CRC-16/MODBUS: catalogue check, cems.md §9.5 (HJ 212 example 0759, empty FFFF), the crc package', () => {
+  it('CRC-16/MODBUS: catalogue check, HJ 212-2017 example (0759), empty input (FFFF), the crc package', () => {
     const crcs = onDevice('modbusCrc') as { input: string; crc: string }[];
     const byInput: { [hex: string]: string } = {};
     for (const c of crcs) {
@@ -263,7 +264,7 @@ describe('known values pin both sides', () => {
     expect([c.sent, c.retries, c.ok, c.exceptions, c.crcErrors, c.timeouts, c.invalid]).toEqual([18, 0, 14, 2, 1, 1, 0]);
   });
 
-  it('cems.md §9 worked vectors within their stated precision', () => {
+  it('worked emission vectors (test/kit/cems-vectors.ts) within their stated precision', () => {
     const values: { [id: string]: number } = {};
     for (const v of onDevice('cems') as { id: string; hex: string }[]) values[v.id] = Buffer.from(v.hex, 'hex').readDoubleBE(0);
     const expected: [string, string][] = [
@@ -290,7 +291,7 @@ describe('known values pin both sides', () => {
     expect(out.state).toBe(golden('state.hex')[0]);
   });
 
-  it('ATECC608: CRC check values and the command packets of iot.md §9.3', () => {
+  it('ATECC608: CRC check values (cryptoauthlib atCRC) and the command packets cryptoauthlib builds', () => {
     expect(onDevice('ateccCrc')).toEqual([
       { input: '0411', wire: '3343' },
       { input: '0400', wire: '0340' },
