@@ -25,11 +25,20 @@ describe('records wait for a set clock', () => {
 
   it('acquires but seals nothing while the clock reads 1970', () => {
     time.advance(10 * MINUTE);
-    expect(boot.join('')).toContain('records: clock not set; sealing waits for the time');
+    const text = boot.join('');
+    expect(text).toContain('plan: embedded default');
+    expect(text).toContain('records: clock not set; sealing waits for the time (console: time <UTC ISO 8601>)');
     expect(command('readings')).toContain('11 of 11 channels valid');
-    expect(command('pipeline')).toMatch(/pipeline waiting for the clock .* before-clock \d+/);
-    expect(command('records')).toContain('0 record(s) shown');
-    expect(command('time')).toContain('time 1970-01-01T00:');
+    const pipeline = command('pipeline');
+    expect(pipeline).toContain('records wait for the clock (console: time <UTC ISO 8601>)');
+    // Every sample of the ten minutes was counted as arriving before the clock; none reached the engine.
+    const counts = /samples (\d+) before-clock (\d+) periods 0 /.exec(pipeline);
+    expect(counts).not.toBeNull();
+    expect(Number(counts![1])).toBe(0);
+    expect(Number(counts![2])).toBeGreaterThan(1000);
+    expect(pipeline).toContain('records built 0 signed 0 queued 0');
+    expect(command('records')).toContain('0 record(s) shown, 0 sealed since boot');
+    expect(command('time')).toMatch(/time 1970-01-01T00:1\d:[\d.]+Z \(not set: records wait for the time\)/);
   });
 
   it('refuses a time that is not UTC ISO 8601', () => {
@@ -38,7 +47,9 @@ describe('records wait for a set clock', () => {
   });
 
   it('seals verifiable records with real timestamps once the time is set', () => {
-    expect(command('time 2026-09-01T09:58:00Z')).toContain('time 2026-09-01T09:58:00');
+    const set = command('time 2026-09-01T09:58:00Z');
+    expect(set).toContain('time 2026-09-01T09:58:00');
+    expect(set).not.toContain('not set');
     for (let m = 0; m < 70; m += 5) {
       time.advance(5 * MINUTE);
       collector.request();

@@ -9,6 +9,8 @@ import { verifyRecords } from '../../host-sim/verifier/verify';
 import { keyRingFrom } from '../../host-sim/verifier/capture';
 import { decodeCose } from '../../protocol/record/cose';
 import { decodeRecordPayload } from '../../protocol/record/schema';
+import { decodeChainState } from '../../protocol/record/chain-state';
+import { nodeSha256 } from '../../host-sim/record/node-sha256';
 import { runPythonVerifier } from '../interop/records/python-verifier';
 
 const START = Date.UTC(2026, 8, 1, 9, 50);
@@ -21,15 +23,19 @@ interface Run {
   console: string;
 }
 
+function advance(r: Run, minutes: number, pollMinutes: number): void {
+  for (let m = 0; m < minutes; m += pollMinutes) {
+    r.time.advance(pollMinutes * MINUTE);
+    r.collector.request();
+    r.time.advance(200);
+  }
+}
+
 function run(minutes: number, pollMinutes: number): Run {
   const time = new VirtualTime(START);
   const sim = startModuleSim({ time, seed: 11 });
   const r: Run = { sim, time, collector: new RecordCollector(sim.machine, (t) => (r.console += t)), console: '' };
-  for (let m = 0; m < minutes; m += pollMinutes) {
-    time.advance(pollMinutes * MINUTE);
-    r.collector.request();
-    time.advance(200);
-  }
+  advance(r, minutes, pollMinutes);
   return r;
 }
 
@@ -95,5 +101,51 @@ describe('records from the simulated module', () => {
     const calibration = events.find((e) => e.kind === 'calibration');
     expect(calibration).toBeDefined();
     expect(JSON.stringify(calibration)).toContain('gm32');
+  });
+});
+
+describe('a restart resumes from what the module keeps in Storage', () => {
+  const r = run(135, 5);
+  const storage = r.sim.machine.storage;
+  const before = r.collector.records();
+  const filesBefore = storage.list().sort();
+  const slot = storage.hostRead('cems.seq0');
+  const state = slot ? decodeChainState(slot, nodeSha256) : null;
+  r.sim.machine.reboot();
+  advance(r, 70, 5);
+  const mark = r.sim.technician.send('pipeline');
+  r.time.advance(300);
+  const pipeline = r.sim.technician.since(mark);
+  const all = r.collector.records();
+  const after = all.slice(before.length);
+
+  it('keeps the chain state and the engine snapshot next to the firmware files, and runs the embedded default plan', () => {
+    expect(filesBefore).toEqual(['.bootcde', 'cems.close', 'cems.cmd', 'cems.dflt', 'cems.eng', 'cems.se', 'cems.seal', 'cems.seq0']);
+    expect(state).not.toBeNull();
+    // The sequence numbers up to reservedSeq were reserved by one write; every record sealed lies within them.
+    expect(state!.reservedSeq).toBeGreaterThanOrEqual(before[before.length - 1].seq);
+    expect(state!.bootCount).toBe(1);
+    expect(pipeline).toMatch(/^plan embedded default [0-9a-f]{16}\r?$/m);
+  });
+
+  it('continues the sequence past the reservation, declares the unpersisted range, and restores the engine', () => {
+    expect(r.sim.machine.uncaught).toEqual([]);
+    expect(pipeline).toContain('engine-restored true');
+    const decoded = payloads(after);
+    expect(after.map((x) => x.kind).slice(0, 2)).toEqual(['gap', 'reboot']);
+    expect(after[0].seq).toBe(state!.reservedSeq + 1);
+    expect(decoded[0].event!.detail).toMatchObject({ reason: 'unpersisted-seq', firstSeq: state!.lastSeq + 1, lastSeq: state!.reservedSeq });
+    expect(decoded[1].event!.detail).toMatchObject({ bootCount: 2, resumedFrom: 'state' });
+    expect(all.map((x) => x.seq)).toEqual([...all.map((x) => x.seq)].sort((a, b) => a - b));
+    // The hour in progress at the restart is still sealed.
+    expect(decoded.some((p) => p.period?.startMs === Date.UTC(2026, 8, 1, 12))).toBe(true);
+  });
+
+  it('verifies across the restart: no error, the new branch of the chain reported as such', () => {
+    const report = verifyRecords(all.map((x) => x.bytes), { keys: keyRingFrom(r.sim.verifierKeys) });
+    expect(report.results.flatMap((x) => x.findings.filter((f) => f.severity === 'error'))).toEqual([]);
+    expect(report.ok).toBe(true);
+    const warnings = report.results.flatMap((x) => x.findings.filter((f) => f.severity === 'warning').map((f) => f.code));
+    expect(warnings).toEqual(['CHAIN_BRANCH']);
   });
 });
