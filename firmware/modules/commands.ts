@@ -137,7 +137,7 @@ function pipeline(dev: Device, out: ConsoleLines): void {
   if (!svc.booted) out.line('records wait for ' + (clockIsSet(clock.nowMs()) ? 'the first tick' : 'the clock (console: time <UTC ISO 8601>)'));
   out.line('samples ' + s[RS.SAMPLES] + ' before-clock ' + s[RS.SAMPLES_BEFORE_CLOCK] + ' periods ' + s[RS.PERIODS_CLOSED] +
     ' days ' + s[RS.DAYS_CLOSED] + ' engine-restored ' + svc.engineStateRestored);
-  out.line('records built ' + s[RS.RECORDS_BUILT] + ' signed ' + s[RS.RECORDS_SIGNED] + ' queued ' + svc.queue.length + ' split ' +
+  out.line('record jobs ' + s[RS.RECORDS_BUILT] + ' records signed ' + s[RS.RECORDS_SIGNED] + ' queued ' + svc.queue.length + ' split ' +
     s[RS.SPLIT_PERIODS] + ' supplements ' + s[RS.SUPPLEMENTS] + ' last-seq ' + svc.lastSeq);
   out.line('dropped ' + s[RS.DROPPED] + ' failed ' + s[RS.FAILED] + ' retries ' + s[RS.RETRIES] + ' sink-errors ' + s[RS.SINK_ERRORS] +
     ' substitution-unavailable ' + s[RS.SUBSTITUTION_UNAVAILABLE]);

@@ -58,7 +58,7 @@ export const RESUMED_FROM_CODES: ResumedFrom[] = ['genesis', 'journal', 'state']
 // --- plain-data model ------------------------------------------------------------------------------------------------
 export interface DeviceIdentity {
   id: string;
-  /** SHA-256 of the firmware bundle (dist/firmware.js after its header line). */
+  /** FIRMWARE_HASH: SHA-256 of the code the device runs (.bootcde after its identity line, then every Storage module in name order; scripts/build.ts). */
   firmwareHash: Uint8Array;
   firmwareVersion: string;
 }

@@ -36,7 +36,7 @@ describe('records wait for a set clock', () => {
     expect(counts).not.toBeNull();
     expect(Number(counts![1])).toBe(0);
     expect(Number(counts![2])).toBeGreaterThan(1000);
-    expect(pipeline).toContain('records built 0 signed 0 queued 0');
+    expect(pipeline).toContain('record jobs 0 records signed 0 queued 0');
     expect(command('records')).toContain('0 record(s) shown, 0 sealed since boot');
     expect(command('time')).toMatch(/time 1970-01-01T00:1\d:[\d.]+Z \(not set: records wait for the time\)/);
   });
