@@ -122,9 +122,11 @@ const PRELUDE = `(function (host) {
     while (b > a && ws(t.charCodeAt(b - 1))) b--;
     return t.substring(a, b);
   };
-  var numberToString = Number.prototype.toString;
+  // Espruino's Number toString is Object's (jswrap_object.c jswrap_object_toString): an integer radix 2..36 goes to
+  // ftoa_bounded_extra (jsutils.c) with that radix, any other argument gives the decimal text; no RangeError.
   Number.prototype.toString = function (radix) {
-    return radix === undefined || radix === 10 ? host.numberToString(+this) : numberToString.call(this, radix);
+    var r = typeof radix === 'number' && radix % 1 === 0 && radix >= 2 && radix <= 36 ? radix : 10;
+    return host.numberToString(+this, r);
   };
   Number.prototype.toFixed = function (digits) { return host.toFixed(+this, digits); };
   g.parseFloat = host.parseFloat;
