@@ -1,7 +1,7 @@
 // Boot sequence of the CEMS data-output module on Espruino (ESP32). This bundle is the resident part (.bootcde):
 // acquisition, the engine's minute path, the record queue, the console's line reader. Everything rare (period close,
 // record sealing, console commands, the secure element) is a Storage module loaded on demand (firmware/modules/).
-import { openPlan } from '../protocol/plan/reader';
+import { openModulePlan } from '../protocol/plan/reader';
 import { enginePlan, rtuPlan } from '../protocol/plan/views';
 import { Meta, Section } from '../protocol/plan/format';
 import { planF64 } from '../protocol/plan/reader';
@@ -157,7 +157,7 @@ function boot(): void {
   if (!file.bytes) dev.planError = 'no plan in Storage (npm run flash installs the default, npm run provision a site plan)';
   else {
     try {
-      dev.plan = openPlan(file.bytes, sha256);
+      dev.plan = openModulePlan(file.bytes, sha256);
       dev.planSource = file.source;
     } catch (e) {
       dev.planError = file.source + ' plan rejected: ' + errorText(e);

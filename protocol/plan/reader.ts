@@ -43,11 +43,19 @@ export function openPlan(bytes: Uint8Array, sha256: Sha256): Plan {
     at[id] = off;
     len[id] = n;
   }
-  // every section is written by the compiler (empty when unused): a plan without one was not made by it
-  for (let id = Section.STRINGS; id <= Section.QUANTITIES; id++) {
-    if (at[id] < 0) throw codedError('PLAN_SECTION', 'section ' + id + ' missing');
-  }
   return { bytes: bytes, hash: hash, at: at, len: len };
+}
+
+/**
+ * openPlan for the plan a module runs: the compiler writes every section (empty when unused), so one missing means
+ * the plan was not made for a module (a Modbus-only plan of the simulator, or a damaged one): PLAN_SECTION.
+ */
+export function openModulePlan(bytes: Uint8Array, sha256: Sha256): Plan {
+  const p = openPlan(bytes, sha256);
+  for (let id = Section.STRINGS; id <= Section.QUANTITIES; id++) {
+    if (p.at[id] < 0) throw codedError('PLAN_SECTION', 'section ' + id + ' missing');
+  }
+  return p;
 }
 
 /** A float64 section as a view (throws PLAN_SECTION when absent). */
