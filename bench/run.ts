@@ -60,7 +60,7 @@ async function interpreterFigures(): Promise<void> {
 
 async function memoryFigures(): Promise<void> {
   console.log('Firmware memory on the real interpreter, booted from Storage with the delivered plant polling');
-  for (const build of ['pool16k', 'pool8k'] as const) {
+  for (const build of ['pool16k', 'pool8k', 'esp32layout12k'] as const) {
     const m = await residentAfterBoot(build);
     printFigure(build, {
       name: 'resident after boot',

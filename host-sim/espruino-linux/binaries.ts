@@ -5,17 +5,21 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The builds the tests use: resizable pool (timings), and fixed pools sized like an ESP32's. */
-export type EspruinoBuild = 'resizable' | 'pool16k' | 'pool8k';
+/**
+ * The builds the tests use: resizable pool (timings), fixed pools sized like an ESP32's, and a 32-bit build with the
+ * ESP32's exact 14-byte variable layout (the most faithful memory figures; needs Debian's i386 C and C++ runtime).
+ */
+export type EspruinoBuild = 'resizable' | 'pool16k' | 'pool8k' | 'esp32layout12k';
 
 const FILE_OF: { [b in EspruinoBuild]: string } = {
   resizable: 'espruino',
   pool16k: 'espruino-pool16k',
   pool8k: 'espruino-pool8k',
+  esp32layout12k: 'espruino-esp32layout-12k.i386',
 };
 
 /** Variables in the fixed pool of each build (the resizable build grows on demand). */
-export const POOL_VARIABLES: { [b in EspruinoBuild]: number } = { resizable: 0, pool16k: 16383, pool8k: 8000 };
+export const POOL_VARIABLES: { [b in EspruinoBuild]: number } = { resizable: 0, pool16k: 16383, pool8k: 8000, esp32layout12k: 12000 };
 
 export const ESPRUINO_COMMIT = 'c5ff787b199148c31ef2776fb6f70673cba01a25';
 
@@ -24,8 +28,10 @@ const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const HOW_TO_GET_ESPRUINO =
   'The real Espruino 2v29 interpreter is needed to run the device code. Build its Linux target from ' +
   'https://github.com/espruino/Espruino at commit ' + ESPRUINO_COMMIT + ' (make BOARD=LINUX; for the fixed pools set ' +
-  "'variables' to 16383 or 8000 and 'flash' to 896 in boards/LINUX.py), put the binaries espruino, espruino-pool16k " +
-  'and espruino-pool8k into one directory and point ESPRUINO_BIN at it (README, "Running on Espruino\'s Linux build").';
+  "'variables' to 16383, 8000 or 12000 and 'flash' to 896 in boards/LINUX.py, and for the ESP32 layout also enable " +
+  "the -m32 line there), put the binaries espruino, espruino-pool16k, espruino-pool8k and " +
+  'espruino-esp32layout-12k.i386 into one directory and point ESPRUINO_BIN at it (README, "Running on Espruino\'s ' +
+  'Linux build").';
 
 /** The directory holding the interpreter binaries. */
 export function espruinoBinDir(): string {
