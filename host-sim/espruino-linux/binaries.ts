@@ -39,6 +39,9 @@ export function espruinoBinDir(): string {
   return env && env.length > 0 ? resolve(env) : resolve(REPO_ROOT, '..', 'shared', 'espruino', 'bin');
 }
 
+/** The program loader of 32-bit (i386) programs on Debian (package libc6-i386). */
+const I386_LOADER = '/lib/ld-linux.so.2';
+
 /** Path of one build; throws with instructions when it is missing or not executable. */
 export function espruinoBinary(build: EspruinoBuild): string {
   const path = join(espruinoBinDir(), FILE_OF[build]);
@@ -47,6 +50,10 @@ export function espruinoBinary(build: EspruinoBuild): string {
     accessSync(path, constants.X_OK);
   } catch (e) {
     throw new Error('Espruino interpreter at ' + path + ' is not executable. ' + HOW_TO_GET_ESPRUINO);
+  }
+  // the 32-bit build needs the i386 program loader and C/C++ runtime
+  if (build === 'esp32layout12k' && !existsSync(I386_LOADER)) {
+    throw new Error(path + ' is a 32-bit program and ' + I386_LOADER + ' is missing: apt-get install libc6-i386 lib32stdc++6 lib32gcc-s1');
   }
   return path;
 }
