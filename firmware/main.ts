@@ -42,7 +42,7 @@ function closer(): Closer {
   return load<Closer>(MODULE_CLOSE);
 }
 
-/** Live memory (after a garbage collection) at the moment a record is sealed: period close and seal module loaded. */
+/** Live memory (after a garbage collection) when a record is sealed or the engine snapshot saved: modules loaded. */
 function notePeak(dev: Device): void {
   const used = process.memory().usage;
   if (used > dev.peakVars) dev.peakVars = used;
@@ -112,7 +112,10 @@ function run(dev: Device, out: ConsoleLines): void {
     releaseSeal: function (): void {
       release(MODULE_SEAL);
     },
-    saveEngineState: saveEngineState,
+    saveEngineState: function (snapshot: Uint8Array): void {
+      notePeak(dev);
+      saveEngineState(snapshot);
+    },
     timeSource: (['none', 'rtc', 'ntp', 'gnss', 'manual'] as ('none' | 'rtc' | 'ntp' | 'gnss' | 'manual')[])[meta[Meta.TIME_SOURCE]],
     reserveBlock: meta[Meta.RESERVE_BLOCK],
     maxQueue: MAX_QUEUE,
@@ -125,6 +128,13 @@ function run(dev: Device, out: ConsoleLines): void {
   if (!clockIsSet(clock.nowMs())) out.line('records: clock not set; sealing waits for the time (console: time <UTC ISO 8601>)');
   useSigner(dev, svc, out);
   E.enableWatchdog(WATCHDOG_S, false);
+  // Out of memory, Espruino interrupts what runs and removes the timer or 'data' handler it ran in
+  // (src/jsinteractive.c, src/jswrap_stream.c): the tick, a bus or the console may be gone and any state half
+  // updated. A reset is the way back (the watchdog does the same once the tick is gone, not when only a bus is).
+  // Nothing is printed first: that could need the memory that is missing.
+  E.on('errorFlag', function (flags: string[]): void {
+    if (flags.indexOf('MEMORY') >= 0) E.reboot();
+  });
   setInterval(function (): void {
     tick(svc, store);
   }, TICK_MS);

@@ -1,6 +1,7 @@
 // Where the real Espruino 2v29 interpreter (Linux builds of espruino/Espruino at the pinned commit) is found: the
 // directory in ESPRUINO_BIN, else espruino/bin beside this checkout's parent (../shared/espruino/bin from the
 // repository root). Tests that run device code fail with build instructions when it is missing; they never skip.
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,4 +57,33 @@ export function espruinoBinary(build: EspruinoBuild): string {
     throw new Error(path + ' is a 32-bit program and ' + I386_LOADER + ' is missing: apt-get install libc6-i386 lib32stdc++6 lib32gcc-s1');
   }
   return path;
+}
+
+/** Debian's user-mode emulator (package qemu-user), for kernels that cannot execute 32-bit programs. */
+const QEMU_I386 = 'qemu-i386';
+
+let i386Native: boolean | undefined;
+
+/** True when this kernel executes i386 programs itself (IA32 emulation; some kernels are built without it). */
+function kernelRunsI386(path: string): boolean {
+  if (i386Native === undefined) {
+    // a program the kernel refuses (ENOEXEC) is handed to /bin/sh by the spawn, so look for the usage text
+    const r = spawnSync(path, ['--help'], { encoding: 'utf8', timeout: 10000 });
+    i386Native = /espruino: Usage/.test(String(r.stdout) + String(r.stderr));
+  }
+  return i386Native;
+}
+
+/**
+ * The command line that starts one build: the binary itself, or for the 32-bit build on a kernel without IA32
+ * emulation the binary under qemu-i386 (throws naming the package when that is missing too).
+ */
+export function espruinoCommand(build: EspruinoBuild, args: string[]): { command: string; args: string[] } {
+  const path = espruinoBinary(build);
+  if (build !== 'esp32layout12k' || kernelRunsI386(path)) return { command: path, args };
+  const qemu = spawnSync(QEMU_I386, ['-version'], { stdio: 'ignore' });
+  if (qemu.error || qemu.status !== 0) {
+    throw new Error(path + ' is a 32-bit program, this kernel cannot execute those and ' + QEMU_I386 + ' is missing: apt-get install qemu-user');
+  }
+  return { command: QEMU_I386, args: [path, ...args] };
 }

@@ -5,7 +5,7 @@
 // however it dies. An exit hook also SIGKILLs whatever is still running at a normal exit.
 import { ChildProcess, SpawnOptions, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { EspruinoBuild, espruinoBinary } from './binaries';
+import { EspruinoBuild, espruinoCommand } from './binaries';
 
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -63,7 +63,8 @@ export function spawnInterpreter(
 ): ChildProcess {
   const { faketime, faketimeOffsetS, ...spawnOptions } = options;
   const env = faketime === undefined ? spawnOptions.env : faketimeEnv(faketime, spawnOptions.env, faketimeOffsetS ?? 0);
-  return spawnOwned(espruinoBinary(build), args, { ...spawnOptions, env });
+  const c = espruinoCommand(build, args);
+  return spawnOwned(c.command, c.args, { ...spawnOptions, env });
 }
 
 /** Throws naming the Debian package when socat is not installed. */

@@ -37,7 +37,8 @@ export function encodeEngineSnapshot(e: Engine, planHash: Uint8Array): Uint8Arra
       n += p75Bytes(s);
     }
   }
-  const out = new Uint8Array(n);
+  // whole 8-byte words, zero-padded: packZeros scans the buffer in place
+  const out = new Uint8Array((n + 7) & ~7);
   const dv = new DataView(out.buffer);
   out[0] = 0x45;
   out[1] = 0x53;
@@ -70,7 +71,7 @@ export function encodeEngineSnapshot(e: Engine, planHash: Uint8Array): Uint8Arra
       at += 16;
     }
   }
-  return packZeros(out);
+  return packZeros(out, n);
 }
 
 function corrupt(why: string): Error {
@@ -135,24 +136,33 @@ export function restoreEngineSnapshot(e: Engine, packed: Uint8Array, planHash: U
   for (let i = 0; i < states.length; i++) e.p75[outs[i]] = states[i];
 }
 
-/** Largest state a snapshot holds: Espruino's typed arrays and ArrayBuffers end at 65,535 bytes. */
-export const MAX_SNAPSHOT_BYTES = 65535;
+/** Largest state a snapshot holds: Espruino's typed arrays and ArrayBuffers end at 65,535 bytes, and the state is
+ *  held in whole 8-byte words. */
+export const MAX_SNAPSHOT_BYTES = 65528;
 
 /**
- * Runs of zero 8-byte words left out: u32 length of `b`, then runs of (u16 zero words, u16 data words, the data
- * words' bytes) over `b` padded to whole words. Word-wise, with one native copy per data run: on the interpreter a
- * byte-by-byte scan of the delivered plant's 13 KB state took some 300 ms, this takes a few. Runs fit in u16: the
- * state is at most MAX_SNAPSHOT_BYTES.
+ * Runs of zero 8-byte words left out: u32 length `n`, then runs of (u16 zero words, u16 data words, the data words'
+ * bytes) over the first `n` bytes of `b` in whole words. `b` must be those words: its length ((n + 7) >> 3) * 8, the
+ * padding zero, at a 4-byte aligned offset, so it is scanned in place. Two passes (size, then bytes) so that nothing
+ * but the exact result is allocated: on an ESP32 the state, a padded copy and a worst-case output buffer together
+ * were some 3,000 variables at the hour's end. Word-wise, with one native copy per data run: on the interpreter a
+ * byte-by-byte scan of the delivered plant's 13 KB state took some 300 ms. Runs fit in u16: the state is at most
+ * MAX_SNAPSHOT_BYTES.
  */
-export function packZeros(b: Uint8Array): Uint8Array {
-  if (b.length > MAX_SNAPSHOT_BYTES) throw codedError('ENGINE_SNAPSHOT_SIZE', 'state of ' + b.length + ' bytes, limit ' + MAX_SNAPSHOT_BYTES);
-  const words = (b.length + 7) >> 3;
-  const padded = new Uint8Array(words * 8);
-  padded.set(b);
-  const w = new Int32Array(padded.buffer);
-  const out = new Uint8Array(4 + words * 8 + 4 * (words + 1));
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, b.length);
+export function packZeros(b: Uint8Array, n: number): Uint8Array {
+  if (n > MAX_SNAPSHOT_BYTES) throw codedError('ENGINE_SNAPSHOT_SIZE', 'state of ' + n + ' bytes, limit ' + MAX_SNAPSHOT_BYTES);
+  const words = (n + 7) >> 3;
+  if (b.length !== words * 8 || (b.byteOffset & 3) !== 0) throw codedError('ENGINE_SNAPSHOT_SIZE', 'state buffer of ' + b.length + ' bytes for ' + n);
+  const w = new Int32Array(b.buffer, b.byteOffset, words * 2);
+  const out = new Uint8Array(zeroRuns(b, w, words, null));
+  new DataView(out.buffer).setUint32(0, n);
+  zeroRuns(b, w, words, out);
+  return out;
+}
+
+/** Walks the runs of `w`; writes them into `out` when given. Returns the packed length. */
+function zeroRuns(b: Uint8Array, w: Int32Array, words: number, out: Uint8Array | null): number {
+  const dv = out ? new DataView(out.buffer) : null;
   let o = 4;
   let i = 0;
   while (i < words) {
@@ -163,12 +173,14 @@ export function packZeros(b: Uint8Array): Uint8Array {
     }
     const from = i;
     while (i < words && (w[2 * i] !== 0 || w[2 * i + 1] !== 0)) i++;
-    dv.setUint16(o, zeros);
-    dv.setUint16(o + 2, i - from);
-    out.set(padded.subarray(8 * from, 8 * i), o + 4);
+    if (dv && out) {
+      dv.setUint16(o, zeros);
+      dv.setUint16(o + 2, i - from);
+      out.set(b.subarray(8 * from, 8 * i), o + 4);
+    }
     o += 4 + 8 * (i - from);
   }
-  return new Uint8Array(out.subarray(0, o));
+  return o;
 }
 
 /** Inverse of packZeros; throws ENGINE_SNAPSHOT_CORRUPT when the runs do not add up to the recorded length. */
@@ -192,5 +204,5 @@ export function unpackZeros(p: Uint8Array): Uint8Array {
     o += data;
   }
   if (o !== out.length) throw corrupt('runs cover ' + o + ' of ' + out.length + ' bytes');
-  return new Uint8Array(out.subarray(0, n));
+  return out.subarray(0, n);
 }

@@ -6,7 +6,8 @@ import type { EspruinoBuild } from '../../host-sim/espruino-linux/binaries';
 import { parseProbes } from '../../host-sim/espruino-linux/probe';
 import { firmwareStorageFiles } from '../../host-sim/espruino/bundle';
 import { espruinoConfig } from '../../scripts/espruino-config';
-import { startRig } from './rig';
+import { fetchRecords, startRig } from './rig';
+import type { CollectedRecord } from '../../host-sim/record-collector';
 
 const HOUR = 3600000;
 
@@ -50,19 +51,61 @@ export async function residentAfterBoot(build: EspruinoBuild): Promise<ResidentF
   }
 }
 
+const DAY = 24 * HOUR;
+
+export interface PeakFigures {
+  /** Variables the firmware had: the build's pool less a ballast taken in `.boot1` before the firmware starts. */
+  limit: number;
+  /** The firmware's own samples of its peak while sealing (status `peak-sealing`), ballast taken out: a lower bound. */
+  sampledPeak: number;
+  periods: number;
+  days: number;
+  records: CollectedRecord[];
+  kid: string;
+  /** Interpreter error flags raised since boot (probe). */
+  flags: string[];
+  transcript: string;
+}
+
 /**
- * The firmware's peak (live variables after a collection, with the close and seal modules loaded) while an hour
- * closes and its records are sealed: the plant starts 90 s before an hour end, 30 times faster than real time.
+ * The heaviest moment of the duty cycle, an hour close that is also a day close (period and day closes, record
+ * sealing, the engine snapshot), run with the firmware held to `limit` variables: a `.boot1` ballast takes the rest of
+ * the pool before the firmware starts, and forwards the REPL's own messages (an OUT OF MEMORY and its trace go there
+ * once the firmware has moved the REPL to LoopbackA) to the transcript. Sampling usage cannot see a transient peak;
+ * succeeding within the limit proves it. The plant starts 90 s before midnight UTC, 30 times faster than real time.
  */
-export async function peakDuringClose(build: EspruinoBuild): Promise<{ peak: number; transcript: string }> {
-  const start = Math.floor(Date.now() / HOUR) * HOUR + HOUR - 90000;
-  const rig = await startRig({ build, speed: 30, startMs: start });
+export async function closeWithinLimit(build: EspruinoBuild, limit: number): Promise<PeakFigures> {
+  const ballast =
+    'LoopbackB.on("data",function(d){USB.write(d);});global.__ballast=[];(function(){var m=process.memory();' +
+    'var target=m.usage+m.total-' + limit + ';while(process.memory().usage<target)for(var k=0;k<32;k++)__ballast.push(k);})();';
+  const start = Math.floor(Date.now() / DAY) * DAY + DAY - 90000;
+  const rig = await startRig({ build, speed: 30, startMs: start, files: { '.boot1': ballast } });
   try {
-    await new Promise((r) => setTimeout(r, 150000 / 30 + 3000));
-    const from = rig.dev.transcript().length;
-    await rig.dev.command('status', /peak-sealing \d+/, 20000);
-    const peak = Number(/peak-sealing (\d+)/.exec(rig.dev.transcript().slice(from))![1]);
-    return { peak, transcript: rig.dev.transcript() };
+    await new Promise((r) => setTimeout(r, 180000 / 30 + 3000));
+    const off = rig.dev.exited;
+    if (off) throw new Error('interpreter exited (code ' + off.code + ', signal ' + off.signal + '):\n' + rig.dev.transcript().slice(-3000));
+    const records = await fetchRecords(rig.dev, -1, 30000);
+    let from = rig.dev.transcript().length;
+    await rig.dev.command('status', /peak-sealing \d+\r?\n/, 20000);
+    const status = rig.dev.transcript().slice(from);
+    from = rig.dev.transcript().length;
+    await rig.dev.command('pipeline', /engine-restored [^\n]*\n/, 20000);
+    const pipeline = rig.dev.transcript().slice(from);
+    const num = (re: RegExp, text: string): number => Number(re.exec(text)![1]);
+    const total = num(/ total (\d+)/, status);
+    const probes = parseProbes(rig.dev.transcript());
+    const flags: string[] = [];
+    for (const p of probes) for (const f of p.flags) if (flags.indexOf(f) < 0) flags.push(f);
+    return {
+      limit,
+      sampledPeak: num(/peak-sealing (\d+)/, status) - (total - limit),
+      periods: num(/ periods (\d+)/, pipeline),
+      days: num(/ days (\d+)/, pipeline),
+      records,
+      kid: rig.kid,
+      flags,
+      transcript: rig.dev.transcript(),
+    };
   } finally {
     await rig.close();
   }

@@ -9,6 +9,7 @@ import type { EspruinoBuild } from '../../host-sim/espruino-linux/binaries';
 import { LinuxDevice } from '../../host-sim/espruino-linux/device';
 import { spawnOwned, killNow } from '../../host-sim/espruino-linux/launch';
 import { openPtyPair, type PtyPair } from '../../host-sim/espruino-linux/pty';
+import type { StorageFiles } from '../../host-sim/espruino-linux/storage';
 import { firmwareStorageFiles } from '../../host-sim/espruino/bundle';
 import { parseRecordLines, type CollectedRecord } from '../../host-sim/record-collector';
 import { provisioning } from '../../scripts/provision';
@@ -33,6 +34,8 @@ export interface RigOptions {
   /** Memory probe lines every this many interpreter ms (0: only the ones after boot). */
   probeEveryMs?: number;
   plantSeed?: number;
+  /** More Storage files installed beside the firmware (e.g. a `.boot1` that runs before it). */
+  files?: StorageFiles;
 }
 
 export interface Rig {
@@ -78,7 +81,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   await waitForText(() => plantText, /plant: serving/, 30000, 'the virtual plant');
   const dev = await LinuxDevice.start({
     build: o.build,
-    files: { ...firmwareStorageFiles(), ...p.files },
+    files: { ...firmwareStorageFiles(), ...p.files, ...o.files },
     faketime: speed > 1 || o.startMs !== undefined ? speed : undefined,
     // the device's clock continues the plant's, which has run `speed` times real time since it started
     faketimeOffsetS: (startMs + (Date.now() - plantStarted) * speed - Date.now()) / 1000,

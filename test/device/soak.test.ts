@@ -60,7 +60,7 @@ async function soak(name: string, config: ReturnType<typeof deliveredPlant>, see
     accounts.push(await account(rig));
   }
   const from = rig.dev.transcript().length;
-  await rig.dev.command('status', /peak-sealing \d+/, 60000);
+  await rig.dev.command('status', /peak-sealing \d+\r?\n/, 60000);
   const status = rig.dev.transcript().slice(from);
   const periodStarts: number[] = [];
   for (const r of records) {
