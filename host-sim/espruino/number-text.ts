@@ -195,15 +195,19 @@ function cString(text: string): string {
   return nul < 0 ? text : text.slice(0, nul);
 }
 
-/** src/jsutils.c stringToFloatWithRadix(s, 0, &end): the value and the index where parsing stopped. */
-function stringToFloat(s: string): { value: number; end: number } {
+/** The whitespace and sign both src/jsutils.c parsers skip first: where the digits start and whether '-' came. */
+function leadingSign(s: string): { i: number; negated: boolean } {
   let i = 0;
   while (isWhitespace(s[i])) i++;
-  let isNegated = false;
-  if (s[i] === '-') {
-    isNegated = true;
-    i++;
-  } else if (s[i] === '+') i++;
+  if (s[i] === '-') return { i: i + 1, negated: true };
+  return { i: s[i] === '+' ? i + 1 : i, negated: false };
+}
+
+/** src/jsutils.c stringToFloatWithRadix(s, 0, &end): the value and the index where parsing stopped. */
+function stringToFloat(s: string): { value: number; end: number } {
+  const sign = leadingSign(s);
+  let i = sign.i;
+  const isNegated = sign.negated;
   const numberStart = i;
   const r = getRadix(s, i);
   const radix = r.radix;
@@ -255,15 +259,10 @@ function stringToFloat(s: string): { value: number; end: number } {
 
 /** src/jsutils.c stringToIntWithRadix(s, 0, ...) with its long long (64-bit, wrapping) accumulator. */
 function stringToInt(s: string): bigint {
-  let i = 0;
-  while (isWhitespace(s[i])) i++;
-  let isNegated = false;
-  if (s[i] === '-') {
-    isNegated = true;
-    i++;
-  } else if (s[i] === '+') i++;
-  const r = getRadix(s, i);
-  i = r.i;
+  const sign = leadingSign(s);
+  const isNegated = sign.negated;
+  const r = getRadix(s, sign.i);
+  let i = r.i;
   const radix = BigInt(r.radix);
   let v = 0n;
   for (;;) {

@@ -16,6 +16,7 @@ import { provisioning } from '../../scripts/provision';
 import type { ModuleConfig } from '../../protocol/module/config-types';
 import { DEFAULT_CONFIG } from '../../protocol/module/default-config';
 import { toHex } from '../../protocol/bytes';
+import { waitForText } from '../kit/wait-for-text';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -47,21 +48,6 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-function waitForText(get: () => string, pattern: RegExp, timeoutMs: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const timer = setInterval(() => {
-      if (pattern.test(get())) {
-        clearInterval(timer);
-        resolve();
-      } else if (Date.now() - t0 > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(what + ' did not start: ' + get().slice(-2000)));
-      }
-    }, 50);
-  });
-}
-
 export async function startRig(o: RigOptions): Promise<Rig> {
   const speed = o.speed ?? 1;
   const startMs = o.startMs ?? Date.now();
@@ -78,7 +64,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   );
   plant.stdout!.on('data', (d: Buffer) => (plantText += d.toString()));
   plant.stderr!.on('data', (d: Buffer) => (plantText += d.toString()));
-  await waitForText(() => plantText, /plant: serving/, 30000, 'the virtual plant');
+  await waitForText(() => plantText, /plant: serving/, 30000);
   const dev = await LinuxDevice.start({
     build: o.build,
     files: { ...firmwareStorageFiles(), ...p.files, ...o.files },

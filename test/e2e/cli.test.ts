@@ -15,6 +15,7 @@ import { verifyRecords } from '../../host-sim/verifier/verify';
 import { decodeCose } from '../../protocol/record/cose';
 import { decodeRecordPayload } from '../../protocol/record/schema';
 import { toHex } from '../../protocol/bytes';
+import { waitForText } from '../kit/wait-for-text';
 
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'host-sim/cli.ts');
@@ -45,21 +46,6 @@ function start(args: string[], stdio: ('pipe' | 'ignore' | number)[] = ['ignore'
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     proc.once('exit', (code, signal) => resolve({ code, signal })));
   return { proc, stdout: () => out, stderr: () => err, exit };
-}
-
-function waitFor(get: () => string, pattern: RegExp, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const timer = setInterval(() => {
-      if (pattern.test(get())) {
-        clearInterval(timer);
-        resolve();
-      } else if (Date.now() - t0 > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error('no ' + pattern + ' within ' + timeoutMs + ' ms in:\n' + get().slice(-3000)));
-      }
-    }, 50);
-  });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -150,7 +136,7 @@ describe('npm start stopped by SIGINT', () => {
     const capture = join(dir, 'interrupted.json');
     // `version` runs at 10 simulated minutes, after the first fetch of records (5 minutes); the run would last 71.
     const run = start(['--start', START, '--speed', '300', '--at', '600', '--script', 'version', '--capture', capture]);
-    await waitFor(run.stdout, /bundle-sha256 [0-9a-f]{64}/, 30000);
+    await waitForText(run.stdout, /bundle-sha256 [0-9a-f]{64}/, 30000);
     const sentAt = Date.now();
     run.proc.kill('SIGINT');
     expect(await withTimeout(run.exit, 10000, 'no exit after SIGINT')).toEqual({ code: 130, signal: null });
@@ -179,7 +165,7 @@ describe('npm start on a terminal', () => {
     let screen = '';
     pty.proc.stdout!.on('data', (d: Buffer) => void (screen += d.toString('latin1')));
     const type = (text: string): void => void pty!.proc.stdin!.write(text);
-    await waitFor(() => screen, /plan: embedded default\r\ncems> /, 30000);
+    await waitForText(() => screen, /plan: embedded default\r\ncems> /, 30000);
     expect(run.stderr()).toMatch(/time x10 from \d{4}-/);
     // The first poll cycle of all three analyzers takes a few simulated seconds.
     const t0 = Date.now();
@@ -190,7 +176,7 @@ describe('npm start on a terminal', () => {
     expect(screen).toContain('11 of 11 channels valid');
     const mark = screen.length;
     type('time\r');
-    await waitFor(() => screen.slice(mark), /time \d{4}-\d\d-\d\dT[\d:.]+Z\r\ncems> /, 10000);
+    await waitForText(() => screen.slice(mark), /time \d{4}-\d\d-\d\dT[\d:.]+Z\r\ncems> /, 10000);
     type('\x03');
     expect(await withTimeout(run.exit, 10000, 'no exit after Ctrl-C')).toEqual({ code: 0, signal: null });
     expect(screen).not.toMatch(/Uncaught|ERROR/);
