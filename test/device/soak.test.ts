@@ -124,9 +124,10 @@ describe('48 simulated hours on an 8,000-variable pool', () => {
         const day2 = usageOfDay(s, 1);
         expect(day1.length).toBeGreaterThan(24);
         expect(day2.length).toBeGreaterThan(24);
-        // the same work every day: no growth from one day to the next
+        // the same work every day: no growth from one day to the next, nor across the second day (what the first
+        // day close allocates once for good, e.g. day accumulators first written, is part of day 1's range)
         expect(Math.max(...day2)).toBeLessThanOrEqual(Math.max(...day1) + 16);
-        expect(Math.min(...day2)).toBeLessThanOrEqual(Math.min(...day1) + 16);
+        expect(day2[day2.length - 1]).toBeLessThanOrEqual(day2[0] + 16);
       }
     }
   }, (HOURS * HOUR) / SPEED + 600000);
