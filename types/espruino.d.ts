@@ -80,6 +80,7 @@ interface FlashModule {
   write(data: EspruinoData, address: number): void;
   erasePage(address: number): void;
   getPage(address: number): { addr: number; length: number } | undefined;
+  getFree(): { addr: number; length: number }[];
 }
 
 interface CryptoModule {
