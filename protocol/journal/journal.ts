@@ -6,8 +6,10 @@
 // append + checksum, never update in place, erase only what is finished):
 // - The region is a ring of segments (one or more erase pages). A segment starts with a header (magic, the segment's
 //   generation number, CRC-32, a retired word); its entries follow back to back.
-// - An entry is [len u16][0xFFFF][id u32][data][pad to 4][CRC-32 of len..data][delivered word][receipted word]. It is
-//   written in one go into erased space; a cut leaves it failing its CRC, and it is never returned. Nothing is written
+// - An entry is [len u16][len ^ 0xFFFF u16][id u32][data][pad to 4][CRC-32 of the data ^ id][delivered word]
+//   [receipted word], written into erased space as header, data (straight from the caller's buffer: no copy of a
+//   6 KB record in RAM) and check word, in that order; a cut anywhere leaves a length that disagrees with its
+//   complement or a check word that does not match, and the entry is never returned. Nothing is written
 //   after a torn entry: the segment takes no more appends. Entry ids only grow: each segment header carries the id its
 //   first entry gets, and the newest segment is never reclaimed.
 // - Delivered and receipted are words written once from 0xFF to 0 after the entry (1→0 bits only, so raw flash and
@@ -108,6 +110,11 @@ function marked(b: Uint8Array, at: number): boolean {
   return (b[at] & b[at + 1] & b[at + 2] & b[at + 3]) !== 255;
 }
 
+/** The check word of an entry: CRC-32 of its data, mixed with its id so that a torn id is caught too. */
+function checkWord(j: Journal, data: Uint8Array, id: number): number {
+  return (j.o.crc32(data) ^ id) >>> 0;
+}
+
 function segBase(j: Journal, s: number): number {
   return j.o.base + s * j.o.segmentBytes;
 }
@@ -131,9 +138,9 @@ function entryAt(j: Journal, s: number, at: number, end: number): Uint8Array | n
   const head = f.read(segBase(j, s) + at, ENTRY_HEAD);
   const len = u16(head, 0);
   if (len === EMPTY_LEN && u16(head, 2) === EMPTY_LEN && u32(head, 4) === 0xffffffff) return null;
-  if (at + entryBytes(len) > end || u16(head, 2) !== EMPTY_LEN) return undefined;
+  if (at + entryBytes(len) > end || u16(head, 2) !== (len ^ EMPTY_LEN)) return undefined;
   const whole = f.read(segBase(j, s) + at, entryBytes(len));
-  if ((j.o.crc32(whole.subarray(0, ENTRY_HEAD + len)) >>> 0) !== u32(whole, align4(ENTRY_HEAD + len))) return undefined;
+  if (checkWord(j, whole.subarray(ENTRY_HEAD, ENTRY_HEAD + len), u32(whole, 4)) !== u32(whole, align4(ENTRY_HEAD + len))) return undefined;
   return whole;
 }
 
@@ -268,16 +275,19 @@ export function journalAppend(j: Journal, data: Uint8Array, useReserve: boolean)
   if (!fitsHead) startSegment(j, nextFree(j));
   const row = j.head * Seg.FIELDS;
   const at = segBase(j, j.head) + j.seg[row + Seg.END];
-  const body = align4(ENTRY_HEAD + data.length);
-  const entry = new Uint8Array(body + 4).fill(255);
-  entry[0] = data.length & 255;
-  entry[1] = data.length >> 8;
-  put32(entry, 4, j.nextId);
-  entry.set(data, ENTRY_HEAD);
-  put32(entry, body, j.o.crc32(entry.subarray(0, ENTRY_HEAD + data.length)) >>> 0);
-  // the space is taken before the write: a cut mid-write must not leave it reusable in this session either
+  const head = new Uint8Array(ENTRY_HEAD);
+  head[0] = data.length & 255;
+  head[1] = data.length >> 8;
+  head[2] = ~data.length & 255;
+  head[3] = (~data.length >> 8) & 255;
+  put32(head, 4, j.nextId);
+  const tail = new Uint8Array(align4(ENTRY_HEAD + data.length) - ENTRY_HEAD - data.length + 4).fill(255);
+  put32(tail, tail.length - 4, checkWord(j, data, j.nextId));
+  // the space is taken before the writes: a cut mid-write must not leave it reusable in this session either
   j.seg[row + Seg.END] += total;
-  write(j, at, entry);
+  write(j, at, head);
+  if (data.length > 0) write(j, at + ENTRY_HEAD, data);
+  write(j, at + ENTRY_HEAD + data.length, tail);
   j.seg[row + Seg.COUNT]++;
   return j.nextId++;
 }

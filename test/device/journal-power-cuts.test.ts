@@ -23,12 +23,12 @@ afterAll(async () => {
   await dev?.close();
 });
 
-/** The script's lines without the REPL's prompt and line-clearing codes around them. */
+/** The script's complete lines (a cut can stop one halfway: "D 3" of "D 35"), without the REPL's prompt and
+ *  line-clearing codes around them. */
 function scriptLines(text: string): string[][] {
-  return text
-    .replace(/\x1b\[J|\r/g, '')
-    .split('\n')
-    .map((l) => l.replace(/^>+/, '').trim().split(' '));
+  const whole = text.replace(/\x1b\[J|\r/g, '').split('\n');
+  whole.pop();
+  return whole.map((l) => l.replace(/^>+/, '').trim().split(' '));
 }
 
 function lines(text: string, tag: string): string[][] {
