@@ -11,6 +11,8 @@ import { bundleSource } from '../../scripts/build';
 import { journalTestData } from './journal/data';
 
 const CUTS = 200;
+/** Variables the journal may hold resident (its state and flash port; docs/memory.md). */
+const JOURNAL_RAM_BUDGET = 150;
 
 interface Entry {
   delivered: boolean;
@@ -93,6 +95,9 @@ describe('journal on the real interpreter', () => {
       expect(work).not.toMatch(/Uncaught|OUT OF MEMORY/);
       await dev.reboot();
     }
+    const mem = Number(/MEM (\d+)/.exec(dev.transcript())![1]);
+    console.log('journal state in RAM: ' + mem + ' variables');
+    expect(mem).toBeLessThanOrEqual(JOURNAL_RAM_BUDGET);
     console.log(CUTS + ' power cuts: ' + appends + ' appends reported, ' + reclaims + ' segments reclaimed, ' + model.size + ' entries held at the end');
     expect(appends).toBeGreaterThan(CUTS / 2);
     expect(reclaims).toBeGreaterThan(10);

@@ -3,6 +3,7 @@
 // would until the power is cut: appends entries whose data follows from their id, marks the oldest delivered and then
 // receipted as an uplink would, and reclaims when full. Every line is printed only after the call it reports returned.
 //   R <id> <delivered><receipted> <crc32 of the data>   one per recovered entry, oldest first
+//   MEM <variables>                                      the journal's RAM once open (after a collection)
 //   OPEN <entries> next <id>                             recovery done
 //   A <id> | D <id> | C <id> | X <segments>              append, delivered, receipted, reclaim returned
 import { containerFlash, createContainer } from '../../../firmware/journal-flash';
@@ -63,6 +64,7 @@ function step(j: Journal, n: number): void {
 
 function main(): void {
   if (require('Storage').read(NAME, 0, 1) === undefined) createContainer(NAME, 60 * 1024);
+  const before = process.memory().usage;
   const flash = containerFlash(NAME);
   const j = openJournal({
     flash: flash,
@@ -72,6 +74,8 @@ function main(): void {
     crc32: crc32,
     reserveBytes: 0,
   });
+  // the journal's own RAM after a collection: its state (per-segment table) and the flash port
+  print('MEM ' + (process.memory().usage - before));
   const all = journalEntries(j, 1000);
   for (let i = 0; i < all.length; i++) {
     const e = all[i];
