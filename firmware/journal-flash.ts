@@ -71,8 +71,8 @@ export function containerFlash(name: string): Flash {
   const length = (storage.read(name) as string).length;
   // the erase unit: 4 KiB on the ESP32, 1 KiB in the Linux build's flash emulation (targets/linux/jshardware.c)
   const page = (flash.getPage(data) as { length: number }).length;
-  // Flash wants integer addresses and lengths ("Address should be an integer"): the journal's offsets come from
-  // Float64Arrays, which Espruino reads as floats
+  // Flash wants integer addresses and lengths ("Address should be an integer"); Espruino keeps the result of a
+  // division or Math.ceil as a float even when it is whole
   const first = (Math.ceil((data + CONTAINER_SIGNATURE.length) / page) * page) | 0;
   const pages = Math.floor((data + length - first) / page);
   return {

@@ -62,7 +62,8 @@ export interface JournalOptions {
 export interface Journal {
   o: JournalOptions;
   nSeg: number;
-  seg: Float64Array;
+  /** Seg.FIELDS integers per segment (generations stay far below 2^31: one per segment start). */
+  seg: Int32Array;
   /** Segment taking appends (-1: none yet). */
   head: number;
   nextId: number;
@@ -179,7 +180,7 @@ export function openJournal(o: JournalOptions): Journal {
   }
   if (o.base + o.length > o.flash.size) throw codedError('JOURNAL_LAYOUT', 'region ends beyond the flash (' + o.flash.size + ' bytes)');
   const nSeg = o.length / o.segmentBytes;
-  const j: Journal = { o: o, nSeg: nSeg, seg: new Float64Array(nSeg * Seg.FIELDS), head: -1, nextId: 0, nextGen: 0, erases: 0, bytesWritten: 0 };
+  const j: Journal = { o: o, nSeg: nSeg, seg: new Int32Array(nSeg * Seg.FIELDS), head: -1, nextId: 0, nextGen: 0, erases: 0, bytesWritten: 0 };
   let newest = -1;
   for (let s = 0; s < nSeg; s++) {
     const gen = readHeader(j, s);
