@@ -80,18 +80,29 @@ export async function closeWithinLimit(build: EspruinoBuild, limit: number): Pro
     'var target=m.usage+m.total-' + limit + ';while(process.memory().usage<target)for(var k=0;k<32;k++)__ballast.push(k);})();';
   const start = Math.floor(Date.now() / DAY) * DAY + DAY - 90000;
   const rig = await startRig({ build, speed: 30, startMs: start, files: { '.boot1': ballast } });
-  try {
-    await new Promise((r) => setTimeout(r, 180000 / 30 + 3000));
+  /** A console command's output; a module that reset on the way is reported as such. */
+  const ask = async (command: string, end: RegExp): Promise<string> => {
+    const from = rig.dev.transcript().length;
+    try {
+      if (!rig.dev.exited) await rig.dev.command(command, end, 20000);
+    } catch (e) {
+      if (!rig.dev.exited) throw e;
+    }
     const off = rig.dev.exited;
     if (off) throw new Error('interpreter exited (code ' + off.code + ', signal ' + off.signal + '):\n' + rig.dev.transcript().slice(-3000));
+    return rig.dev.transcript().slice(from);
+  };
+  const num = (re: RegExp, text: string): number => Number(re.exec(text)![1]);
+  try {
+    await new Promise((r) => setTimeout(r, 180000 / 30 + 3000));
+    // a loaded machine may run the interpreter behind: wait until the day is closed and nothing waits to be sealed
+    let pipeline = await ask('pipeline', /engine-restored [^\n]*\n/);
+    for (const t0 = Date.now(); !(num(/ days (\d+)/, pipeline) >= 1 && / queued 0 /.test(pipeline)) && Date.now() - t0 < 60000; ) {
+      await new Promise((r) => setTimeout(r, 2000));
+      pipeline = await ask('pipeline', /engine-restored [^\n]*\n/);
+    }
     const records = await fetchRecords(rig.dev, -1, 30000);
-    let from = rig.dev.transcript().length;
-    await rig.dev.command('status', /peak-sealing \d+\r?\n/, 20000);
-    const status = rig.dev.transcript().slice(from);
-    from = rig.dev.transcript().length;
-    await rig.dev.command('pipeline', /engine-restored [^\n]*\n/, 20000);
-    const pipeline = rig.dev.transcript().slice(from);
-    const num = (re: RegExp, text: string): number => Number(re.exec(text)![1]);
+    const status = await ask('status', /peak-sealing \d+\r?\n/);
     const total = num(/ total (\d+)/, status);
     const probes = parseProbes(rig.dev.transcript());
     const flags: string[] = [];
