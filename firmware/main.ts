@@ -58,6 +58,17 @@ function hold(dev: Device, record: Uint8Array, info: RecordInfo): void {
   while (dev.held.length > 1 && bytes > HELD_BYTES) bytes -= (dev.held.shift() as { bytes: Uint8Array }).bytes.length;
 }
 
+/**
+ * Tries the signer again later. A function of its own so that the timer's closure does not hold the failure: an
+ * Espruino Error keeps its stack trace as text, and one raised during boot, with the minified bundle's long lines in
+ * every frame, held some 2,300 variables until the retry.
+ */
+function retrySigner(dev: Device, svc: Records, out: ConsoleLines): void {
+  setTimeout(function (): void {
+    useSigner(dev, svc, out);
+  }, SIGNER_RETRY_MS);
+}
+
 function useSigner(dev: Device, svc: Records, out: ConsoleLines): void {
   dev.signerState = 'opening';
   openSigner(dev.plan as NonNullable<Device['plan']>, function (err, signer, retry) {
@@ -65,11 +76,7 @@ function useSigner(dev: Device, svc: Records, out: ConsoleLines): void {
       dev.signerState = 'failed';
       dev.signerError = err ? errorText(err) : 'no signer';
       out.line('records: signer not available: ' + dev.signerError + (retry ? ' (retrying)' : ''));
-      if (retry) {
-        setTimeout(function (): void {
-          useSigner(dev, svc, out);
-        }, SIGNER_RETRY_MS);
-      }
+      if (retry) retrySigner(dev, svc, out);
       return;
     }
     dev.signerState = 'ready';

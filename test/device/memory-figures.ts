@@ -51,6 +51,20 @@ export async function residentAfterBoot(build: EspruinoBuild): Promise<ResidentF
   }
 }
 
+/**
+ * Usage 8 s after boot as flashed, with the embedded default plan: its ATECC608 signer cannot be reached on the Linux
+ * build, so the firmware reports it unavailable and retries, as a module whose chip is missing does.
+ */
+export async function residentAsFlashed(build: EspruinoBuild): Promise<{ resident: number; transcript: string }> {
+  const dev = await LinuxDevice.start({ build, files: firmwareStorageFiles(), probe: true });
+  try {
+    await dev.waitFor(/PROBE t=(?:[89]\d{3}|\d{5,}) /, 60000);
+    return { resident: settled(dev.transcript()), transcript: dev.transcript() };
+  } finally {
+    await dev.close();
+  }
+}
+
 const DAY = 24 * HOUR;
 
 export interface PeakFigures {

@@ -5,7 +5,7 @@
 // its records sealed and the engine snapshot saved, within 6,500 (proven by running it with the pool cut to that by a
 // ballast: sampling usage cannot see a transient peak). The figures are printed.
 import { describe, expect, it } from 'vitest';
-import { closeWithinLimit, residentAfterBoot } from './memory-figures';
+import { closeWithinLimit, residentAfterBoot, residentAsFlashed } from './memory-figures';
 import { verifyRecords } from '../../host-sim/verifier/verify';
 import { keyRingFrom } from '../../host-sim/verifier/capture';
 import { rigKeys } from './rig';
@@ -20,6 +20,14 @@ describe('memory on the real interpreter (pool of 16,383 variables)', () => {
     expect(m.transcript).not.toMatch(/Uncaught|OUT OF MEMORY/);
     expect(m.codeOnly).toBeGreaterThan(0);
     expect(m.resident).toBeGreaterThan(m.codeOnly);
+    expect(m.resident).toBeLessThanOrEqual(RESIDENT_BUDGET);
+  }, 120000);
+
+  it('keeps within the budget as flashed, with the embedded default plan and its secure element not answering', async () => {
+    const m = await residentAsFlashed('pool16k');
+    console.log('resident after boot as flashed (signer unavailable, retrying): ' + m.resident + ' of 16383 variables (budget ' + RESIDENT_BUDGET + ')');
+    expect(m.transcript).toMatch(/signer not available: .*\(retrying\)/);
+    expect(m.transcript).not.toMatch(/Uncaught|OUT OF MEMORY/);
     expect(m.resident).toBeLessThanOrEqual(RESIDENT_BUDGET);
   }, 120000);
 
